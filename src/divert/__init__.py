@@ -1,0 +1,1 @@
+"""Divert: safely diverting children from care."""

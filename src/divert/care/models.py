@@ -1,0 +1,267 @@
+"""Periods of care as SSDA903 episodes, with the placement's provider, weekly cost and end date.
+
+The episode is the unit of truth: every figure about children in care (counts, starts,
+ceases, moves, stability, spend) is derived from these dated rows, so that any figure can be
+recomputed "as at" any date. A new episode starts whenever legal status or placement changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import models
+
+from divert.core.access import RestrictedQuerySet
+
+from divert.core.codes import (
+    CategoryOfNeed,
+    LegalStatus,
+    Placement,
+    PlaceProvider,
+    ReasonEpisodeCeased,
+    ReasonNewEpisode,
+    ReasonPlaceChange,
+    ReviewParticipation,
+)
+from divert.people.models import Child
+
+
+def _in_choices(field: str, choices: type[models.TextChoices], *, blank: bool = False) -> models.CheckConstraint:
+    """A database guarantee that a coded column only holds a valid DfE code."""
+    values = list(choices.values) + ([""] if blank else [])
+    return models.CheckConstraint(name=f"%(class)s_{field}_valid", condition=models.Q(**{f"{field}__in": values}))
+
+
+class Provider(models.Model):
+    """Who runs a placement: the council itself, another authority, or an independent provider."""
+
+    class Kind(models.TextChoices):
+        IN_HOUSE_FOSTERING = "in_house_fostering", "In-house fostering service"
+        FOSTERING_AGENCY = "ifa", "Independent fostering agency"
+        CHILDRENS_HOME = "childrens_home", "Children's home"
+        SUPPORTED_ACCOMMODATION = "supported", "Supported accommodation"
+        RESIDENTIAL_SCHOOL = "residential_school", "Residential school"
+        SECURE = "secure", "Secure children's home"
+        PARENT_AND_CHILD = "parent_and_child", "Parent and child / family centre"
+        HEALTH = "health", "Health provision"
+        OTHER = "other", "Other"
+
+    authority = models.ForeignKey("core.Authority", on_delete=models.CASCADE, related_name="providers")
+    name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    place_provider = models.CharField(max_length=3, choices=PlaceProvider.choices)
+    ofsted_urn = models.CharField("Ofsted URN", max_length=8, blank=True)
+    postcode = models.CharField(max_length=8, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["authority", "name"], name="unique_provider_name"),
+            _in_choices("place_provider", PlaceProvider),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_independent(self) -> bool:
+        return self.place_provider in {"PR4", "PR5"}
+
+
+class Episode(models.Model):
+    """One SSDA903 episode: a period with one legal status and one placement.
+
+    A child's episodes never overlap (``divert.care.actions`` refuses it on every database,
+    and PostgreSQL also enforces it with an exclusion constraint); DEC is on or after DECOM.
+    """
+
+    child_path = "child"
+    objects = RestrictedQuerySet.as_manager()
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="episodes")
+    decom = models.DateField("Date episode commenced (DECOM)")
+    rne = models.CharField("Reason for new episode (RNE)", max_length=1, choices=ReasonNewEpisode.choices)
+    ls = models.CharField("Legal status (LS)", max_length=2, choices=LegalStatus.choices)
+    cin = models.CharField("Category of need (CIN)", max_length=2, choices=CategoryOfNeed.choices)
+    place = models.CharField("Placement type (PLACE)", max_length=3, choices=Placement.choices)
+    place_provider = models.CharField(
+        "Placement provider (PLACE_PROVIDER)", max_length=3, choices=PlaceProvider.choices, blank=True
+    )
+    dec = models.DateField("Date episode ceased (DEC)", null=True, blank=True)
+    rec = models.CharField(
+        "Reason episode ceased (REC)", max_length=3, choices=ReasonEpisodeCeased.choices, blank=True
+    )
+    reason_place_change = models.CharField(
+        "Reason for placement change", max_length=6, choices=ReasonPlaceChange.choices, blank=True
+    )
+    home_post = models.CharField("Home postcode (HOME_POST)", max_length=8, blank=True)
+    pl_post = models.CharField("Placement postcode (PL_POST)", max_length=8, blank=True)
+    urn = models.CharField("Ofsted URN", max_length=8, blank=True)
+    provider = models.ForeignKey(Provider, null=True, blank=True, on_delete=models.PROTECT, related_name="episodes")
+    carer = models.ForeignKey(
+        "carers.FosterHousehold", null=True, blank=True, on_delete=models.PROTECT, related_name="episodes"
+    )
+    weekly_cost = models.DecimalField(max_digits=9, decimal_places=2, default=Decimal("0"))
+    planned_end = models.DateField("Planned end date", null=True, blank=True)
+
+    class Meta:
+        ordering = ["child", "decom"]
+        constraints = [
+            models.UniqueConstraint(fields=["child", "decom"], name="one_episode_start_per_day"),
+            models.CheckConstraint(
+                name="episode_ceases_on_or_after_start",
+                condition=models.Q(dec__isnull=True) | models.Q(dec__gte=models.F("decom")),
+            ),
+            models.CheckConstraint(
+                name="episode_ceased_has_reason",
+                condition=(models.Q(dec__isnull=True) & models.Q(rec=""))
+                | (models.Q(dec__isnull=False) & ~models.Q(rec="")),
+            ),
+            models.CheckConstraint(name="episode_cost_not_negative", condition=models.Q(weekly_cost__gte=0)),
+            _in_choices("rne", ReasonNewEpisode),
+            _in_choices("ls", LegalStatus),
+            _in_choices("cin", CategoryOfNeed),
+            _in_choices("place", Placement),
+            _in_choices("place_provider", PlaceProvider, blank=True),
+            _in_choices("rec", ReasonEpisodeCeased, blank=True),
+            _in_choices("reason_place_change", ReasonPlaceChange, blank=True),
+        ]
+        indexes = [models.Index(fields=["decom"]), models.Index(fields=["dec"])]
+
+    def __str__(self) -> str:
+        return f"{self.child.child_id} {self.decom:%d/%m/%Y} {self.ls}/{self.place}"
+
+    def is_open_on(self, day: dt.date) -> bool:
+        """Open on ``day``: started on or before it and not ceased before it (DEC is exclusive)."""
+        return self.decom <= day and (self.dec is None or self.dec > day)
+
+    @property
+    def is_independent(self) -> bool:
+        return self.place_provider in {"PR4", "PR5"}
+
+
+class LookedAfterReview(models.Model):
+    child_path = "child"
+    objects = RestrictedQuerySet.as_manager()
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="la_reviews")
+    date = models.DateField()
+    participation = models.CharField(max_length=3, choices=ReviewParticipation.choices)
+    permanence_plan = models.BooleanField(default=False, help_text="A permanence plan was in place at this review")
+
+    class Meta:
+        ordering = ["child", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["child", "date"], name="one_review_per_day"),
+            _in_choices("participation", ReviewParticipation),
+        ]
+
+    def __str__(self) -> str:
+        return f"Review {self.date:%d/%m/%Y}"
+
+
+class Visit(models.Model):
+    """A statutory visit by the child's social worker."""
+
+    child_path = "child"
+    objects = RestrictedQuerySet.as_manager()
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="visits")
+    date = models.DateField()
+    seen_alone = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["child", "date"]
+
+    def __str__(self) -> str:
+        return f"Visit {self.date:%d/%m/%Y}"
+
+
+class MissingEpisode(models.Model):
+    child_path = "child"
+    objects = RestrictedQuerySet.as_manager()
+
+    class Kind(models.TextChoices):
+        MISSING = "M", "Missing"
+        AWAY = "A", "Away from placement without authorisation"
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="missing_episodes")
+    kind = models.CharField(max_length=1, choices=Kind.choices)
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["child", "start"]
+        constraints = [
+            models.CheckConstraint(
+                name="missing_ends_after_start",
+                condition=models.Q(end__isnull=True) | models.Q(end__gte=models.F("start")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} from {self.start:%d/%m/%Y}"
+
+
+class AdoptionRecord(models.Model):
+    """The adoption steps of SSDA903 AD1 and PlacedAdoption for one child."""
+
+    child_path = "child"
+    objects = RestrictedQuerySet.as_manager()
+
+    child = models.OneToOneField(Child, on_delete=models.CASCADE, related_name="adoption")
+    decision = models.DateField("Decision that the child should be placed for adoption (DATE_INT)")
+    matched = models.DateField("Date matched with adopters (DATE_MATCH)", null=True, blank=True)
+    placed = models.DateField("Date placed for adoption", null=True, blank=True)
+    placed_ceased = models.DateField(null=True, blank=True)
+    reason_placed_ceased = models.CharField(max_length=3, blank=True)
+    foster_care = models.BooleanField("Adopted by former foster carers", default=False)
+    number_of_adopters = models.CharField(max_length=1, choices=[("1", "Single"), ("2", "Couple")], blank=True)
+    sex_of_adopters = models.CharField(max_length=2, blank=True, help_text="SSDA903 SEX_ADOPTR (M1, F1, MM, FF, MF)")
+    legal_status_of_adopters = models.CharField(max_length=2, blank=True, help_text="SSDA903 LS_ADOPTR (L0-L4, L11-L12)")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="adoption_matched_after_decision",
+                condition=models.Q(matched__isnull=True) | models.Q(matched__gte=models.F("decision")),
+            ),
+            models.CheckConstraint(
+                name="adoption_placed_after_matched",
+                condition=models.Q(placed__isnull=True)
+                | models.Q(matched__isnull=True)
+                | models.Q(placed__gte=models.F("matched")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Adoption steps for {self.child_id}"
+
+
+class CareLeaverContact(models.Model):
+    """The yearly contact with a care leaver around their birthday (SSDA903 OC3)."""
+
+    child_path = "child"
+    objects = RestrictedQuerySet.as_manager()
+
+    class InTouch(models.TextChoices):
+        YES = "YES", "In touch"
+        NO = "NO", "Not in touch"
+        DIED = "DIED", "Died"
+        REFU = "REFU", "Refuses contact"
+        NREQ = "NREQ", "No longer requires services"
+        RHOM = "RHOM", "Returned home"
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="leaver_contacts")
+    date = models.DateField()
+    in_touch = models.CharField(max_length=4, choices=InTouch.choices)
+    activity = models.CharField(max_length=2, blank=True, help_text="SSDA903 ACTIV (F1, P1, F2 ... G6)")
+    accommodation = models.CharField(max_length=2, blank=True, help_text="SSDA903 ACCOM (B1 ... Z2)")
+
+    class Meta:
+        ordering = ["child", "date"]
+        constraints = [models.UniqueConstraint(fields=["child", "date"], name="one_leaver_contact_per_day")]
+
+    def __str__(self) -> str:
+        return f"Care leaver contact {self.date:%d/%m/%Y}"

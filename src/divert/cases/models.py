@@ -1,0 +1,132 @@
+"""Assessments, children-in-need plans and child protection: section 47, conferences, plans."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from divert.core.access import RestrictedQuerySet
+
+from divert.core.codes import CPCategory
+from divert.frontdoor.models import Referral
+from divert.people.models import Child
+
+
+def _ends_after_start(name: str, start: str, end: str) -> models.CheckConstraint:
+    """A period's end, when known, is on or after its start."""
+    return models.CheckConstraint(
+        name=name, condition=models.Q(**{f"{end}__isnull": True}) | models.Q(**{f"{end}__gte": models.F(start)})
+    )
+
+
+class Assessment(models.Model):
+    """A children and families assessment, due within 45 working days of the referral."""
+
+    child_path = "child"
+    objects = RestrictedQuerySet.as_manager()
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="assessments")
+    referral = models.ForeignKey(Referral, null=True, blank=True, on_delete=models.SET_NULL, related_name="assessments")
+    start = models.DateField()
+    authorised = models.DateField("Authorised (completed)", null=True, blank=True)
+    factors = models.CharField(
+        max_length=200, blank=True, help_text="CIN census assessment factor codes, comma-separated (e.g. 2A,3A)"
+    )
+
+    class Meta:
+        ordering = ["-start"]
+        constraints = [_ends_after_start("assessment_authorised_after_start", "start", "authorised")]
+
+    def __str__(self) -> str:
+        return f"Assessment started {self.start:%d/%m/%Y}"
+
+
+class CINPlan(models.Model):
+    child_path = "child"
+    objects = RestrictedQuerySet.as_manager()
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="cin_plans")
+    referral = models.ForeignKey(Referral, null=True, blank=True, on_delete=models.SET_NULL, related_name="cin_plans")
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-start"]
+        verbose_name = "children in need plan"
+        constraints = [_ends_after_start("cin_plan_ends_after_start", "start", "end")]
+
+    def __str__(self) -> str:
+        return f"CIN plan from {self.start:%d/%m/%Y}"
+
+
+class Section47(models.Model):
+    """A section 47 enquiry, begun from a strategy discussion."""
+
+    child_path = "child"
+    objects = RestrictedQuerySet.as_manager()
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="section47s")
+    referral = models.ForeignKey(Referral, null=True, blank=True, on_delete=models.SET_NULL, related_name="section47s")
+    strategy_discussion = models.DateField()
+    start = models.DateField()
+    icpc_required = models.BooleanField("Initial conference required", default=False)
+    completed = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-start"]
+        verbose_name = "section 47 enquiry"
+        constraints = [
+            _ends_after_start("s47_starts_after_strategy", "strategy_discussion", "start"),
+            _ends_after_start("s47_completed_after_start", "start", "completed"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Section 47 from {self.start:%d/%m/%Y}"
+
+
+class ChildProtectionPlan(models.Model):
+    child_path = "child"
+    objects = RestrictedQuerySet.as_manager()
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="cp_plans")
+    referral = models.ForeignKey(Referral, null=True, blank=True, on_delete=models.SET_NULL, related_name="cp_plans")
+    start = models.DateField()
+    category = models.CharField(max_length=3, choices=CPCategory.choices)
+    end = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-start"]
+        verbose_name = "child protection plan"
+        constraints = [_ends_after_start("cp_plan_ends_after_start", "start", "end")]
+
+    def __str__(self) -> str:
+        return f"Child protection plan from {self.start:%d/%m/%Y}"
+
+
+class Conference(models.Model):
+    """An initial or review child protection conference."""
+
+    child_path = "child"
+    objects = RestrictedQuerySet.as_manager()
+
+    class Kind(models.TextChoices):
+        INITIAL = "initial", "Initial child protection conference"
+        REVIEW = "review", "Review child protection conference"
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="conferences")
+    section47 = models.ForeignKey(Section47, null=True, blank=True, on_delete=models.SET_NULL)
+    plan = models.ForeignKey(ChildProtectionPlan, null=True, blank=True, on_delete=models.SET_NULL, related_name="conferences")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    date = models.DateField()
+    plan_made = models.BooleanField(default=False, help_text="Initial: a plan was made. Review: the plan continues.")
+
+    class Meta:
+        ordering = ["-date"]
+        constraints = [
+            models.CheckConstraint(
+                name="review_conference_has_plan",
+                condition=~models.Q(kind="review") | models.Q(plan__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.date:%d/%m/%Y}"

@@ -1,0 +1,47 @@
+"""Request id for the audit trail, and sign-in required everywhere except the sign-in page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+
+from divert.core.audit import new_request_id, request_id_var, request_path_var
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+OPEN_PREFIXES = ("/sign-in/", "/static/", "/healthz")
+
+
+class RequestIdMiddleware:
+    """Give every request an id (or keep the proxy's ``X-Request-ID``) for audit rows and logs."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        rid = request.headers.get("X-Request-ID", "")[:36] or new_request_id()
+        request.request_id = rid  # type: ignore[attr-defined]
+        id_token = request_id_var.set(rid)
+        path_token = request_path_var.set(request.path)
+        try:
+            response = self.get_response(request)
+        finally:
+            request_id_var.reset(id_token)
+            request_path_var.reset(path_token)
+        response["X-Request-ID"] = rid
+        return response
+
+
+class LoginRequiredMiddleware:
+    """Children's records are never public: every page but sign-in needs a signed-in user."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.user.is_authenticated and not request.path.startswith(OPEN_PREFIXES):
+            return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+        return self.get_response(request)

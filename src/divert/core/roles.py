@@ -1,0 +1,48 @@
+"""The roles people hold in Divert, and what each may do.
+
+Roles are deliberately coarse and few: a council's information governance team must be able
+to read this file and see who can reach a child's record. The one access function lives in
+``divert.core.access``; this module only names the roles and their capabilities.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    SOCIAL_WORKER = "social_worker", "Social worker"
+    TEAM_MANAGER = "team_manager", "Team manager"
+    MASH_OFFICER = "mash_officer", "MASH officer"
+    PARTNER = "partner", "Partner agency user"
+    ANALYST = "analyst", "Performance analyst"
+    HEAD_OF_SERVICE = "head_of_service", "Head of service"
+    FINANCE = "finance", "Finance and commissioning"
+    ADMIN = "admin", "Administrator"
+
+
+class Scope(models.TextChoices):
+    """How far a role's sight of children's records reaches."""
+
+    NONE = "none", "No children's records"
+    SHARED = "shared", "Only children whose records were shared with the user's agency"
+    TEAM = "team", "Children allocated to the user's team"
+    AUTHORITY = "authority", "Every child in the user's authority"
+
+
+# Which children a role may see. Social workers and team managers work their team's
+# cases; the MASH sees the whole front door; analysts, heads of service and finance need
+# the whole authority to reconcile figures; administrators manage reference data only.
+CHILD_SCOPE: dict[str, str] = {
+    Role.SOCIAL_WORKER: Scope.TEAM,
+    Role.TEAM_MANAGER: Scope.TEAM,
+    Role.MASH_OFFICER: Scope.AUTHORITY,
+    Role.PARTNER: Scope.SHARED,
+    Role.ANALYST: Scope.AUTHORITY,
+    Role.HEAD_OF_SERVICE: Scope.AUTHORITY,
+    Role.FINANCE: Scope.AUTHORITY,
+    Role.ADMIN: Scope.NONE,
+}
+
+# Roles that may change a child's record (within their scope).
+CHILD_WRITERS = frozenset({Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.MASH_OFFICER})

@@ -1,0 +1,35 @@
+"""Sign in and out, the home page, and a health check for the load balancer."""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from divert.core.forms import SignInForm
+from divert.core.navigation import NAV_ITEMS
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "core/sign_in.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+    extra_context = {"page_title": "Sign in"}
+
+
+class SignOutView(auth_views.LogoutView):
+    http_method_names = ["post", "options"]
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    links = [item for item in NAV_ITEMS if user.role in item.roles and item.url_name != "core:home"]  # type: ignore[union-attr]
+    return render(request, "core/home.html", {"page_title": "Home", "links": links})
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Up and able to reach the database: for a load balancer, without signing in."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

@@ -1,0 +1,13 @@
+"""Project URL wiring: each domain app owns its own URLs."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Divert reference data"
+admin.site.site_title = "Divert administration"
+
+urlpatterns = [
+    path("", include("divert.core.urls")),
+    path("children/", include("divert.people.urls")),
+    path("admin/", admin.site.urls),
+]
