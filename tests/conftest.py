@@ -37,7 +37,9 @@ class World:
     child_elsewhere: Child
 
 
-def make_user(username: str, role: str, authority: Authority, team: Team | None = None, agency: str = "") -> User:
+def make_user(
+    username: str, role: str, authority: Authority, team: Team | None = None, agency: str = ""
+) -> User:
     return User.objects.create_user(
         username=username,
         password=PASSWORD,
@@ -50,18 +52,29 @@ def make_user(username: str, role: str, authority: Authority, team: Team | None 
     )
 
 
-def make_child(authority: Authority, child_id: str, first: str, last: str, dob: dt.date, **extra: object) -> Child:
+def make_child(
+    authority: Authority, child_id: str, first: str, last: str, dob: dt.date, **extra: object
+) -> Child:
     return Child.objects.create(
-        authority=authority, child_id=child_id, first_name=first, last_name=last,
-        sex="F", date_of_birth=dob, **extra,
+        authority=authority,
+        child_id=child_id,
+        first_name=first,
+        last_name=last,
+        sex="F",
+        date_of_birth=dob,
+        **extra,
     )
 
 
 def build_world() -> World:
     authority = Authority.objects.create(code="E06000026", la_number=879, name="Plymptown Council")
     other = Authority.objects.create(code="E06000031", la_number=874, name="Elsewhere Council")
-    north = Team.objects.create(authority=authority, name="North children in care", kind=Team.Kind.CHILDREN_IN_CARE)
-    south = Team.objects.create(authority=authority, name="South children in care", kind=Team.Kind.CHILDREN_IN_CARE)
+    north = Team.objects.create(
+        authority=authority, name="North children in care", kind=Team.Kind.CHILDREN_IN_CARE
+    )
+    south = Team.objects.create(
+        authority=authority, name="South children in care", kind=Team.Kind.CHILDREN_IN_CARE
+    )
     users = {
         "alice": make_user("alice", Role.SOCIAL_WORKER, authority, north),
         "tom": make_user("tom", Role.TEAM_MANAGER, authority, north),
@@ -80,7 +93,9 @@ def build_world() -> World:
     eli = make_child(other, "E0001", "Eli", "Elsewhere", dt.date(2014, 9, 9))
     Allocation.objects.create(child=ava, worker=alice_worker, team=north, start=dt.date(2024, 1, 1))
     Allocation.objects.create(child=sid, worker=sam_worker, team=south, start=dt.date(2024, 1, 1))
-    Share.objects.create(child=sid, agency="police", reason="Joint section 47 enquiry", start=dt.date(2024, 1, 1))
+    Share.objects.create(
+        child=sid, agency="police", reason="Joint section 47 enquiry", start=dt.date(2024, 1, 1)
+    )
     return World(authority, other, north, south, users, ava, sid, eli)
 
 

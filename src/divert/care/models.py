@@ -13,7 +13,6 @@ from decimal import Decimal
 from django.db import models
 
 from divert.core.access import RestrictedQuerySet
-
 from divert.core.codes import (
     CategoryOfNeed,
     LegalStatus,
@@ -27,10 +26,14 @@ from divert.core.codes import (
 from divert.people.models import Child
 
 
-def _in_choices(field: str, choices: type[models.TextChoices], *, blank: bool = False) -> models.CheckConstraint:
+def _in_choices(
+    field: str, choices: type[models.TextChoices], *, blank: bool = False
+) -> models.CheckConstraint:
     """A database guarantee that a coded column only holds a valid DfE code."""
     values = list(choices.values) + ([""] if blank else [])
-    return models.CheckConstraint(name=f"%(class)s_{field}_valid", condition=models.Q(**{f"{field}__in": values}))
+    return models.CheckConstraint(
+        name=f"%(class)s_{field}_valid", condition=models.Q(**{f"{field}__in": values})
+    )
 
 
 class Provider(models.Model):
@@ -77,8 +80,6 @@ class Episode(models.Model):
     """
 
     child_path = "child"
-    objects = RestrictedQuerySet.as_manager()
-
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="episodes")
     decom = models.DateField("Date episode commenced (DECOM)")
     rne = models.CharField("Reason for new episode (RNE)", max_length=1, choices=ReasonNewEpisode.choices)
@@ -98,12 +99,16 @@ class Episode(models.Model):
     home_post = models.CharField("Home postcode (HOME_POST)", max_length=8, blank=True)
     pl_post = models.CharField("Placement postcode (PL_POST)", max_length=8, blank=True)
     urn = models.CharField("Ofsted URN", max_length=8, blank=True)
-    provider = models.ForeignKey(Provider, null=True, blank=True, on_delete=models.PROTECT, related_name="episodes")
+    provider = models.ForeignKey(
+        Provider, null=True, blank=True, on_delete=models.PROTECT, related_name="episodes"
+    )
     carer = models.ForeignKey(
         "carers.FosterHousehold", null=True, blank=True, on_delete=models.PROTECT, related_name="episodes"
     )
     weekly_cost = models.DecimalField(max_digits=9, decimal_places=2, default=Decimal("0"))
     planned_end = models.DateField("Planned end date", null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["child", "decom"]
@@ -143,12 +148,14 @@ class Episode(models.Model):
 
 class LookedAfterReview(models.Model):
     child_path = "child"
-    objects = RestrictedQuerySet.as_manager()
-
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="la_reviews")
     date = models.DateField()
     participation = models.CharField(max_length=3, choices=ReviewParticipation.choices)
-    permanence_plan = models.BooleanField(default=False, help_text="A permanence plan was in place at this review")
+    permanence_plan = models.BooleanField(
+        default=False, help_text="A permanence plan was in place at this review"
+    )
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["child", "date"]
@@ -165,11 +172,11 @@ class Visit(models.Model):
     """A statutory visit by the child's social worker."""
 
     child_path = "child"
-    objects = RestrictedQuerySet.as_manager()
-
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="visits")
     date = models.DateField()
     seen_alone = models.BooleanField(default=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["child", "date"]
@@ -180,7 +187,6 @@ class Visit(models.Model):
 
 class MissingEpisode(models.Model):
     child_path = "child"
-    objects = RestrictedQuerySet.as_manager()
 
     class Kind(models.TextChoices):
         MISSING = "M", "Missing"
@@ -190,6 +196,8 @@ class MissingEpisode(models.Model):
     kind = models.CharField(max_length=1, choices=Kind.choices)
     start = models.DateField()
     end = models.DateField(null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["child", "start"]
@@ -208,8 +216,6 @@ class AdoptionRecord(models.Model):
     """The adoption steps of SSDA903 AD1 and PlacedAdoption for one child."""
 
     child_path = "child"
-    objects = RestrictedQuerySet.as_manager()
-
     child = models.OneToOneField(Child, on_delete=models.CASCADE, related_name="adoption")
     decision = models.DateField("Decision that the child should be placed for adoption (DATE_INT)")
     matched = models.DateField("Date matched with adopters (DATE_MATCH)", null=True, blank=True)
@@ -217,9 +223,17 @@ class AdoptionRecord(models.Model):
     placed_ceased = models.DateField(null=True, blank=True)
     reason_placed_ceased = models.CharField(max_length=3, blank=True)
     foster_care = models.BooleanField("Adopted by former foster carers", default=False)
-    number_of_adopters = models.CharField(max_length=1, choices=[("1", "Single"), ("2", "Couple")], blank=True)
-    sex_of_adopters = models.CharField(max_length=2, blank=True, help_text="SSDA903 SEX_ADOPTR (M1, F1, MM, FF, MF)")
-    legal_status_of_adopters = models.CharField(max_length=2, blank=True, help_text="SSDA903 LS_ADOPTR (L0-L4, L11-L12)")
+    number_of_adopters = models.CharField(
+        max_length=1, choices=[("1", "Single"), ("2", "Couple")], blank=True
+    )
+    sex_of_adopters = models.CharField(
+        max_length=2, blank=True, help_text="SSDA903 SEX_ADOPTR (M1, F1, MM, FF, MF)"
+    )
+    legal_status_of_adopters = models.CharField(
+        max_length=2, blank=True, help_text="SSDA903 LS_ADOPTR (L0-L4, L11-L12)"
+    )
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -243,7 +257,6 @@ class CareLeaverContact(models.Model):
     """The yearly contact with a care leaver around their birthday (SSDA903 OC3)."""
 
     child_path = "child"
-    objects = RestrictedQuerySet.as_manager()
 
     class InTouch(models.TextChoices):
         YES = "YES", "In touch"
@@ -258,6 +271,8 @@ class CareLeaverContact(models.Model):
     in_touch = models.CharField(max_length=4, choices=InTouch.choices)
     activity = models.CharField(max_length=2, blank=True, help_text="SSDA903 ACTIV (F1, P1, F2 ... G6)")
     accommodation = models.CharField(max_length=2, blank=True, help_text="SSDA903 ACCOM (B1 ... Z2)")
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["child", "date"]

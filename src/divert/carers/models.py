@@ -36,7 +36,8 @@ class FosterHousehold(models.Model):
             models.UniqueConstraint(fields=["authority", "reference"], name="unique_household_reference"),
             models.CheckConstraint(
                 name="household_approved_after_enquiry",
-                condition=models.Q(approval_date__isnull=True) | models.Q(approval_date__gte=models.F("enquiry_date")),
+                condition=models.Q(approval_date__isnull=True)
+                | models.Q(approval_date__gte=models.F("enquiry_date")),
             ),
             models.CheckConstraint(
                 name="household_deregistered_after_approval",
@@ -46,7 +47,8 @@ class FosterHousehold(models.Model):
             ),
             models.CheckConstraint(
                 name="approved_household_has_date",
-                condition=~models.Q(status__in=["approved", "inactive"]) | models.Q(approval_date__isnull=False),
+                condition=~models.Q(status__in=["approved", "inactive"])
+                | models.Q(approval_date__isnull=False),
             ),
         ]
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.db import models
 
 from divert.core.access import RestrictedQuerySet
-
 from divert.core.codes import CPCategory
 from divert.frontdoor.models import Referral
 from divert.people.models import Child
@@ -14,7 +13,8 @@ from divert.people.models import Child
 def _ends_after_start(name: str, start: str, end: str) -> models.CheckConstraint:
     """A period's end, when known, is on or after its start."""
     return models.CheckConstraint(
-        name=name, condition=models.Q(**{f"{end}__isnull": True}) | models.Q(**{f"{end}__gte": models.F(start)})
+        name=name,
+        condition=models.Q(**{f"{end}__isnull": True}) | models.Q(**{f"{end}__gte": models.F(start)}),
     )
 
 
@@ -22,15 +22,19 @@ class Assessment(models.Model):
     """A children and families assessment, due within 45 working days of the referral."""
 
     child_path = "child"
-    objects = RestrictedQuerySet.as_manager()
-
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="assessments")
-    referral = models.ForeignKey(Referral, null=True, blank=True, on_delete=models.SET_NULL, related_name="assessments")
+    referral = models.ForeignKey(
+        Referral, null=True, blank=True, on_delete=models.SET_NULL, related_name="assessments"
+    )
     start = models.DateField()
     authorised = models.DateField("Authorised (completed)", null=True, blank=True)
     factors = models.CharField(
-        max_length=200, blank=True, help_text="CIN census assessment factor codes, comma-separated (e.g. 2A,3A)"
+        max_length=200,
+        blank=True,
+        help_text="CIN census assessment factor codes, comma-separated (e.g. 2A,3A)",
     )
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start"]
@@ -42,12 +46,14 @@ class Assessment(models.Model):
 
 class CINPlan(models.Model):
     child_path = "child"
-    objects = RestrictedQuerySet.as_manager()
-
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="cin_plans")
-    referral = models.ForeignKey(Referral, null=True, blank=True, on_delete=models.SET_NULL, related_name="cin_plans")
+    referral = models.ForeignKey(
+        Referral, null=True, blank=True, on_delete=models.SET_NULL, related_name="cin_plans"
+    )
     start = models.DateField()
     end = models.DateField(null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start"]
@@ -62,14 +68,16 @@ class Section47(models.Model):
     """A section 47 enquiry, begun from a strategy discussion."""
 
     child_path = "child"
-    objects = RestrictedQuerySet.as_manager()
-
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="section47s")
-    referral = models.ForeignKey(Referral, null=True, blank=True, on_delete=models.SET_NULL, related_name="section47s")
+    referral = models.ForeignKey(
+        Referral, null=True, blank=True, on_delete=models.SET_NULL, related_name="section47s"
+    )
     strategy_discussion = models.DateField()
     start = models.DateField()
     icpc_required = models.BooleanField("Initial conference required", default=False)
     completed = models.DateField(null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start"]
@@ -85,13 +93,15 @@ class Section47(models.Model):
 
 class ChildProtectionPlan(models.Model):
     child_path = "child"
-    objects = RestrictedQuerySet.as_manager()
-
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="cp_plans")
-    referral = models.ForeignKey(Referral, null=True, blank=True, on_delete=models.SET_NULL, related_name="cp_plans")
+    referral = models.ForeignKey(
+        Referral, null=True, blank=True, on_delete=models.SET_NULL, related_name="cp_plans"
+    )
     start = models.DateField()
     category = models.CharField(max_length=3, choices=CPCategory.choices)
     end = models.DateField(null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start"]
@@ -106,7 +116,6 @@ class Conference(models.Model):
     """An initial or review child protection conference."""
 
     child_path = "child"
-    objects = RestrictedQuerySet.as_manager()
 
     class Kind(models.TextChoices):
         INITIAL = "initial", "Initial child protection conference"
@@ -114,10 +123,16 @@ class Conference(models.Model):
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="conferences")
     section47 = models.ForeignKey(Section47, null=True, blank=True, on_delete=models.SET_NULL)
-    plan = models.ForeignKey(ChildProtectionPlan, null=True, blank=True, on_delete=models.SET_NULL, related_name="conferences")
+    plan = models.ForeignKey(
+        ChildProtectionPlan, null=True, blank=True, on_delete=models.SET_NULL, related_name="conferences"
+    )
     kind = models.CharField(max_length=10, choices=Kind.choices)
     date = models.DateField()
-    plan_made = models.BooleanField(default=False, help_text="Initial: a plan was made. Review: the plan continues.")
+    plan_made = models.BooleanField(
+        default=False, help_text="Initial: a plan was made. Review: the plan continues."
+    )
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date"]

@@ -64,6 +64,12 @@ def audited_delete(actor: Any, obj: models.Model, *, note: str = "") -> None:
         label, pk = obj._meta.label_lower, str(obj.pk)
         obj.delete()
         audit.record(
-            actor, AuditEvent.Action.DELETE, None, before=before, child_id=child_id,
-            object_type=label, object_id=pk, note=note,
+            actor,
+            AuditEvent.Action.DELETE,
+            None,
+            before=before,
+            child_id=child_id,
+            object_type=label,
+            object_id=pk,
+            note=note,
         )

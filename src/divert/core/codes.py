@@ -124,17 +124,32 @@ INDEPENDENT_PROVIDERS = frozenset({"PR4", "PR5"})
 class ReasonEpisodeCeased(models.TextChoices):
     E11 = "E11", "Adopted: application for an adoption order unopposed"
     E12 = "E12", "Adopted: consent dispensed with by the court"
-    E13 = "E13", "Left care to live with parent(s), relative(s), or other person(s) with no parental responsibility"
+    E13 = (
+        "E13",
+        "Left care to live with parent(s), relative(s), or other person(s) with no parental responsibility",
+    )
     E2 = "E2", "Died"
     E3 = "E3", "Care taken over by another local authority in the UK"
     E4A = "E4A", "Returned home to live with parent(s) or relative(s) as part of the care planning process"
-    E4B = "E4B", "Returned home to live with parent(s) or relative(s) not as part of the care planning process"
+    E4B = (
+        "E4B",
+        "Returned home to live with parent(s) or relative(s) not as part of the care planning process",
+    )
     E41 = "E41", "Residence order or child arrangement order granted"
-    E45 = "E45", "Special guardianship order made to former foster carer(s), who were/are a relative or friend"
+    E45 = (
+        "E45",
+        "Special guardianship order made to former foster carer(s), who were/are a relative or friend",
+    )
     E46 = "E46", "Special guardianship order made to former foster carer(s), other than relative or friend"
-    E47 = "E47", "Special guardianship order made to carer(s), other than former foster carer(s), relative or friend"
+    E47 = (
+        "E47",
+        "Special guardianship order made to carer(s), other than former foster carer(s), relative or friend",
+    )
     E48 = "E48", "Special guardianship order made to carer(s), other than former foster carer(s), other"
-    E5 = "E5", "Moved into independent living arrangement and no longer looked after: supportive accommodation"
+    E5 = (
+        "E5",
+        "Moved into independent living arrangement and no longer looked after: supportive accommodation",
+    )
     E6 = "E6", "Moved into independent living arrangement and no longer looked after: no formalised support"
     E7 = "E7", "Transferred to residential care funded by adult social care"
     E8 = "E8", "Period of being looked after ceased for any other reason"

@@ -16,7 +16,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items = []
     if user is not None and user.is_authenticated:
         for item in NAV_ITEMS:
-            if user.role in item.roles:  # type: ignore[union-attr]
+            if user.role in item.roles:
                 url = reverse(item.url_name)
                 active = request.path == url if url == "/" else request.path.startswith(url)
                 items.append({"label": item.label, "url": url, "active": active})

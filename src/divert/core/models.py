@@ -72,7 +72,9 @@ class AuditEvent(models.Model):
     action = models.CharField(max_length=20, choices=Action.choices)
     object_type = models.CharField(max_length=60, blank=True)
     object_id = models.CharField(max_length=40, blank=True)
-    child_id = models.BigIntegerField(null=True, blank=True, db_index=True, help_text="Register id of the child")
+    child_id = models.BigIntegerField(
+        null=True, blank=True, db_index=True, help_text="Register id of the child"
+    )
     request_id = models.CharField(max_length=36, blank=True)
     path = models.CharField(max_length=300, blank=True)
     before = models.JSONField(null=True, blank=True)
@@ -84,7 +86,8 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["actor", "at"])]
 
     def __str__(self) -> str:
-        return f"{self.actor_label} {self.action} {self.object_type} {self.object_id} at {self.at:%Y-%m-%d %H:%M}"
+        what = f"{self.object_type} {self.object_id}"
+        return f"{self.actor_label} {self.action} {what} at {self.at:%Y-%m-%d %H:%M}"
 
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None and not self._state.adding:
@@ -127,7 +130,9 @@ class Benchmark(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "scope", "year"], name="one_benchmark_per_scope_year")
+            models.UniqueConstraint(
+                fields=["indicator", "scope", "year"], name="one_benchmark_per_scope_year"
+            )
         ]
         ordering = ["indicator", "scope", "year"]
 

@@ -6,7 +6,6 @@ from django.conf import settings
 from django.db import models
 
 from divert.core.access import RestrictedQuerySet
-
 from divert.core.codes import CategoryOfNeed, CINClosureReason, ReferralSource
 from divert.people.models import Child
 
@@ -15,7 +14,6 @@ class Contact(models.Model):
     """An enquiry of concern about a child, from any agency or person, before any referral."""
 
     child_path = "child"
-    objects = RestrictedQuerySet.as_manager()
 
     class Decision(models.TextChoices):
         NO_FURTHER_ACTION = "nfa", "No further action"
@@ -32,6 +30,8 @@ class Contact(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-received"]
@@ -59,7 +59,6 @@ class Referral(models.Model):
     """
 
     child_path = "child"
-    objects = RestrictedQuerySet.as_manager()
 
     class Route(models.TextChoices):
         NO_FURTHER_ACTION = "nfa", "No further action"
@@ -79,6 +78,8 @@ class Referral(models.Model):
     )
     closed = models.DateField("CIN closure date", null=True, blank=True)
     closure_reason = models.CharField(max_length=3, choices=CINClosureReason.choices, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date"]

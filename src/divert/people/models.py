@@ -8,7 +8,6 @@ from django.conf import settings
 from django.db import models
 
 from divert.core.access import RestrictedQuerySet
-
 from divert.core.codes import Ethnicity, PartnerAgency, Sex
 from divert.core.models import Authority
 
@@ -61,7 +60,11 @@ class Professional(models.Model):
     qualified_social_worker = models.BooleanField(default=True)
     agency = models.CharField(max_length=20, choices=PartnerAgency.choices, blank=True)
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="professional"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="professional",
     )
     sw_id = models.CharField(max_length=20, blank=True, help_text="Social Work England registration")
     active = models.BooleanField(default=True)
@@ -77,8 +80,6 @@ class Child(models.Model):
     """A child known to children's services. The one record every other event hangs from."""
 
     child_path = ""
-    objects = RestrictedQuerySet.as_manager()
-
     authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="children")
     child_id = models.CharField(
         "Child ID", max_length=20, help_text="The authority's own identifier (SSDA903 CHILD)"
@@ -89,7 +90,10 @@ class Child(models.Model):
     date_of_birth = models.DateField()
     ethnicity = models.CharField(max_length=4, choices=Ethnicity.choices, default=Ethnicity.NOBT)
     upn = models.CharField(
-        "Unique pupil number", max_length=13, blank=True, help_text="13 characters, or UN1-UN10 when not known"
+        "Unique pupil number",
+        max_length=13,
+        blank=True,
+        help_text="13 characters, or UN1-UN10 when not known",
     )
     disability = models.BooleanField(default=False)
     uasc = models.BooleanField("Unaccompanied asylum-seeking child", default=False)
@@ -99,6 +103,8 @@ class Child(models.Model):
     date_of_death = models.DateField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["last_name", "first_name", "date_of_birth"]
@@ -137,7 +143,6 @@ class FamilyMember(models.Model):
     """An adult or child in a child's family network, with their relationship to the child."""
 
     child_path = "child"
-    objects = RestrictedQuerySet.as_manager()
 
     class Relationship(models.TextChoices):
         MOTHER = "mother", "Mother"
@@ -156,9 +161,15 @@ class FamilyMember(models.Model):
     parental_responsibility = models.BooleanField(default=False)
     postcode = models.CharField(max_length=8, blank=True)
     related_child = models.ForeignKey(
-        Child, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        Child,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text="When the family member is also a child on the register (a sibling, a young parent)",
     )
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["child", "relationship", "name"]
@@ -171,13 +182,13 @@ class Allocation(models.Model):
     """A child's case held by a worker, from ``start`` to ``end``: caseloads and team access."""
 
     child_path = "child"
-    objects = RestrictedQuerySet.as_manager()
-
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="allocations")
     worker = models.ForeignKey(Professional, on_delete=models.PROTECT, related_name="allocations")
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="allocations")
     start = models.DateField()
     end = models.DateField(null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["child", "-start"]
@@ -197,14 +208,16 @@ class Share(models.Model):
     """A child's record shared with a partner agency, which otherwise sees nothing."""
 
     child_path = "child"
-    objects = RestrictedQuerySet.as_manager()
-
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="shares")
     agency = models.CharField(max_length=20, choices=PartnerAgency.choices)
-    shared_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     reason = models.CharField(max_length=300)
     start = models.DateField()
     end = models.DateField(null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start"]

@@ -1,0 +1,44 @@
+# The two commands in the README are `make demo` and `make test`; keep them true on a fresh machine.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+export DJANGO_SETTINGS_MODULE := divert.settings
+
+.PHONY: demo test test-postgres lint static chromium clean
+
+# A virtual environment with Divert and its test tools, rebuilt when the pins change.
+$(BIN)/divert: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+# Run the app on SQLite with the synthetic demo authority and a demo user for every role.
+demo: $(BIN)/divert
+	DEBUG=1 $(BIN)/divert migrate --no-input
+	DEBUG=1 $(BIN)/divert synth --if-empty
+	DEBUG=1 $(BIN)/divert demo-users
+	DEBUG=1 $(BIN)/divert runserver 127.0.0.1:8000
+
+# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# The whole test suite (SQLite unless DATABASE_URL is set), browser tests included.
+test: $(BIN)/divert chromium
+	$(BIN)/pytest
+
+lint: $(BIN)/divert
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+	DEBUG=1 $(BIN)/divert makemigrations --check --dry-run
+
+# Rebuild the committed GOV.UK Frontend assets from the pinned npm packages.
+static:
+	bash scripts/import-static.sh
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,113 @@
+"""``divert demo-users``: one demonstration account for every role, on the first authority.
+
+Demo accounts have a published password, so they are marked ``is_demo`` and the
+authentication backend refuses them whenever DEBUG is off. The command is idempotent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from divert.core.actions import audited_create
+from divert.core.models import Authority, User
+from divert.core.roles import Role
+from divert.people.models import Child, Professional, Share, Team
+
+DEMO_PASSWORD = "divert-demo-2026"  # noqa: S105 - published on purpose; refused unless DEBUG
+
+# username, role, team name (None: no team), partner agency
+DEMO_USERS: list[tuple[str, str, str | None, str]] = [
+    ("social.worker", Role.SOCIAL_WORKER, "Children in care North", ""),
+    ("team.manager", Role.TEAM_MANAGER, "Children in care North", ""),
+    ("mash.officer", Role.MASH_OFFICER, "MASH", ""),
+    ("police.officer", Role.PARTNER, None, "police"),
+    ("analyst", Role.ANALYST, None, ""),
+    ("head.of.service", Role.HEAD_OF_SERVICE, None, ""),
+    ("finance", Role.FINANCE, None, ""),
+    ("admin", Role.ADMIN, None, ""),
+]
+
+POLICE_SHARES = 12
+
+
+class Command(BaseCommand):
+    help = "Create or refresh a demo user for every role (refused when DEBUG is off)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG:
+            raise CommandError("Demo users are for a DEBUG installation only (set DEBUG=1).")
+        authority = Authority.objects.order_by("pk").first()
+        if authority is None:
+            raise CommandError("No authority on the register: run `divert synth` first.")
+        with transaction.atomic():
+            users = [self._user(authority, *spec) for spec in DEMO_USERS]
+            shared = self._share_with_police(authority, users[3])
+        self.stdout.write(f"{len(users)} demo users on {authority.name}; password {DEMO_PASSWORD!r}.")
+        if shared:
+            self.stdout.write(f"Shared {shared} children with the police for the partner demo.")
+
+    def _user(
+        self, authority: Authority, username: str, role: str, team_name: str | None, agency: str
+    ) -> User:
+        team = Team.objects.filter(authority=authority, name=team_name).first() if team_name else None
+        user, _ = User.objects.update_or_create(
+            username=username,
+            defaults={
+                "role": role,
+                "authority": authority,
+                "team": team,
+                "agency": agency,
+                "is_demo": True,
+                "is_staff": role == Role.ADMIN,
+                "is_superuser": role == Role.ADMIN,
+                "first_name": username.split(".")[0].capitalize(),
+                "last_name": "(demo)",
+            },
+        )
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        if team is not None and role in (Role.SOCIAL_WORKER, Role.TEAM_MANAGER):
+            self._link_professional(user, team, role)
+        return user
+
+    def _link_professional(self, user: User, team: Team, role: str) -> None:
+        """Give the demo worker a real caseload: take over a synthetic worker in the team."""
+        if Professional.objects.filter(user=user).exists():
+            return
+        worker = (
+            Professional.objects.filter(team=team, user__isnull=True, qualified_social_worker=True)
+            .order_by("pk")
+            .first()
+        )
+        if worker is None or role == Role.TEAM_MANAGER:
+            Professional.objects.create(
+                name=f"{user.first_name} (demo)", job_title=Role(role).label, team=team, user=user
+            )
+            return
+        worker.user = user
+        worker.save(update_fields=["user"])
+
+    def _share_with_police(self, authority: Authority, officer: User) -> int:
+        if Share.objects.filter(child__authority=authority, agency="police").exists():
+            return 0
+        today = timezone.localdate()
+        children = (
+            Child.objects.filter(authority=authority, cp_plans__end__isnull=True, cp_plans__start__lte=today)
+            .order_by("pk")
+            .distinct()[:POLICE_SHARES]
+        )
+        for child in children:
+            share = Share(
+                child=child,
+                agency="police",
+                reason="Joint working on a child protection plan",
+                start=today - dt.timedelta(days=30),
+            )
+            audited_create(None, share, note="demo data")
+        return len(children)
