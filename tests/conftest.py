@@ -14,11 +14,14 @@ Who they are (healthchecks' ``hc/test.py`` style):
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 
 import pytest
+from django.db import models
 
-from divert.core.models import Authority, User
+from divert.core.models import AuditEvent, Authority, User
 from divert.core.roles import Role
 from divert.people.models import Allocation, Child, Professional, Share, Team
 
@@ -102,3 +105,24 @@ def build_world() -> World:
 @pytest.fixture
 def world(db: None) -> World:
     return build_world()
+
+
+NothingWritten = Callable[..., AbstractContextManager[None]]
+
+
+@pytest.fixture
+def nothing_written() -> NothingWritten:
+    """Assert that a refused action left no new row behind, and no audit row either.
+
+    Use it around ``pytest.raises``: ``with nothing_written(Episode), pytest.raises(ValidationError):``.
+    """
+
+    @contextmanager
+    def check(*tables: type[models.Model]) -> Iterator[None]:
+        watched = (*tables, AuditEvent)
+        before = {table: table._default_manager.count() for table in watched}
+        yield
+        after = {table: table._default_manager.count() for table in watched}
+        assert after == before, "a refused action must write nothing"
+
+    return check
