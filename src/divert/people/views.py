@@ -1,3 +1,131 @@
-from django.http import HttpResponse
-def search(request): return HttpResponse('x')
-def child_summary(request, pk): return HttpResponse('x')
+"""Find a child, see their summary, add a child and change their details.
+
+Views only validate input, call a query or an action, and render. A child the user may not
+see is the same 404 as one that does not exist (``get_for_user``); a child they may see but
+not change is a 403, since refusing tells them nothing new.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from divert.core import audit
+from divert.core.access import can, get_for_user
+from divert.core.models import AuditEvent
+from divert.people import actions, queries
+from divert.people.forms import ChildForm, ChildSearchForm
+from divert.people.models import Child
+
+
+def _title(title: str, form: Any = None) -> str:
+    """GOV.UK asks for "Error: " before the page title when the form has errors."""
+    return f"Error: {title}" if form is not None and form.is_bound and form.errors else title
+
+
+def _results_page(request: HttpRequest, form: ChildSearchForm) -> dict[str, Any]:
+    criteria = form.criteria()
+    found = queries.search_children(request.user, criteria)
+    page: Page[Child] = Paginator(found, queries.PAGE_SIZE).get_page(request.GET.get("page"))
+    audit.record(request.user, AuditEvent.Action.SEARCH, object_type="people.child", note=criteria.describe())
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "searched": True,
+        "page": page,
+        "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "rows": queries.result_rows(page),
+        "count": page.paginator.count,
+        "query": query.urlencode(),
+    }
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    """Search the children the user may see, by name, date of birth or child ID."""
+    if not queries.may_search(request.user):
+        raise PermissionDenied("Your role does not give access to children's records.")
+    form = ChildSearchForm(request.GET or None)
+    context: dict[str, Any] = {"form": form, "page_title": _title("Find a child", form)}
+    if form.is_bound and form.is_valid():
+        context |= _results_page(request, form)
+        context["page_title"] = "Search results - Find a child"
+    context["can_add"] = queries.may_add_child(request.user)
+    return render(request, "people/search.html", context)
+
+
+@require_GET
+def child_summary(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who the child is and what is happening for them now; every view is audited."""
+    summary = queries.child_summary(request.user, pk)
+    audit.record_view(request.user, summary.child, note="Child summary")
+    context = {
+        "summary": summary,
+        "child": summary.child,
+        "can_change": can(request.user, "change", summary.child),
+        "page_title": summary.child.full_name,
+    }
+    return render(request, "people/child.html", context)
+
+
+def _after_saving(request: HttpRequest, child: Child, message: str) -> HttpResponse:
+    messages.success(request, message)
+    if can(request.user, "view", child):
+        return redirect("people:child", pk=child.pk)
+    return redirect(reverse("people:search"))
+
+
+@require_http_methods(["GET", "POST"])
+def add_child(request: HttpRequest) -> HttpResponse:
+    """Add a child to the register (allocated to the worker's team when they hold cases)."""
+    user = request.user
+    if not queries.may_add_child(user):
+        raise PermissionDenied("Your role cannot add children to the register.")
+    authority_id: int = user.authority_id  # type: ignore[union-attr,assignment]  # may_add_child checked it
+    form = ChildForm(request.POST or None, authority_id=authority_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            child = actions.create_child(user, **form.changes())
+        except ValidationError as error:
+            form.apply_errors(error)
+        else:
+            return _after_saving(request, child, f"{child.full_name} has been added")
+    context = {"form": form, "page_title": _title("Add a child", form), "heading": "Add a child"}
+    return render(request, "people/child_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def edit_child(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a child's details: 404 if the child is not visible, 403 if visible but read-only."""
+    child = get_for_user(Child.objects.all(), request.user, "view", pk=pk)
+    if not can(request.user, "change", child):
+        raise PermissionDenied("Your role cannot change this child's details.")
+    form = ChildForm(
+        request.POST or None,
+        authority_id=child.authority_id,
+        child=child,
+        initial=ChildForm.initial_for(child),
+    )
+    if request.method == "GET":
+        audit.record_view(request.user, child, note="Edit details")
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_child(request.user, child, **form.changes())
+        except ValidationError as error:
+            form.apply_errors(error)
+        else:
+            return _after_saving(request, child, f"{child.full_name}'s details have been saved")
+    context = {
+        "form": form,
+        "child": child,
+        "page_title": _title(f"Edit details - {child.full_name}", form),
+        "heading": f"Edit {child.full_name}'s details",
+    }
+    return render(request, "people/child_form.html", context)

@@ -1,0 +1,157 @@
+"""Who may open which page: every page against every role, in one table, asserted in one test.
+
+Read a row across to see who reaches a page. ``OK`` is the page itself; ``SIGN_IN`` a
+redirect to Divert's sign-in; ``NO_ADMIN`` the admin turning a signed-in non-administrator
+away (to its own login page); ``HIDDEN`` the 404 that a child you may not see shares with a
+child who does not exist; ``DENIED`` a 403 for a page your role may not use; ``HOME`` a
+redirect home (signing in when already signed in); ``NO_GET`` a page that only takes a POST.
+
+Every URL pattern in the project must appear here (``test_every_page_is_in_the_matrix``), so
+a new page cannot skip this table. Users are ``tests.conftest.build_world``'s: alice (social
+worker, North, has Ava), tom (North's manager), sam (social worker, South, has Sid), mo (MASH),
+pat (police; Sid is shared with the police), ana (analyst), hos (head of service), fin
+(finance), adam (administrator), and an anonymous visitor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.contrib import admin
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.conftest import World
+
+OK = "200"
+SIGN_IN = "sign-in"
+NO_ADMIN = "admin-login"
+HIDDEN = "404"
+DENIED = "403"
+HOME = "home"
+NO_GET = "405"
+
+WHO = ("alice", "tom", "sam", "mo", "pat", "ana", "hos", "fin", "adam", "anonymous")
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page by URL name, with the world's child it is about (``ava``, ``sid``, ``eli``), or a raw path."""
+
+    name: str
+    child: str = ""
+    path: str = ""
+
+    def url(self, world: World) -> str:
+        if self.path:
+            return self.path
+        children = {"ava": world.child_north, "sid": world.child_south, "eli": world.child_elsewhere}
+        return reverse(self.name, kwargs={"pk": children[self.child].pk} if self.child else None)
+
+    def __str__(self) -> str:
+        return self.path or (f"{self.name}[{self.child}]" if self.child else self.name)
+
+
+# fmt: off
+MATRIX: dict[Page, tuple[str, ...]] = {
+    #    alice     tom       sam       mo        pat       ana       hos       fin       adam      anonymous
+    Page("core:home"):
+        (OK,       OK,       OK,       OK,       OK,       OK,       OK,       OK,       OK,       SIGN_IN),
+    Page("core:login"):
+        (HOME,     HOME,     HOME,     HOME,     HOME,     HOME,     HOME,     HOME,     HOME,     OK),
+    Page("core:logout"):
+        (NO_GET,   NO_GET,   NO_GET,   NO_GET,   NO_GET,   NO_GET,   NO_GET,   NO_GET,   NO_GET,   SIGN_IN),
+    Page("core:healthz"):
+        (OK,       OK,       OK,       OK,       OK,       OK,       OK,       OK,       OK,       OK),
+    Page("people:search"):
+        (OK,       OK,       OK,       OK,       OK,       OK,       OK,       OK,       DENIED,   SIGN_IN),
+    Page("people:add"):
+        (OK,       OK,       OK,       OK,       DENIED,   DENIED,   DENIED,   DENIED,   DENIED,   SIGN_IN),
+    Page("people:child", "ava"):
+        (OK,       OK,       HIDDEN,   OK,       HIDDEN,   OK,       OK,       OK,       HIDDEN,   SIGN_IN),
+    Page("people:child", "sid"):
+        (HIDDEN,   HIDDEN,   OK,       OK,       OK,       OK,       OK,       OK,       HIDDEN,   SIGN_IN),
+    Page("people:child", "eli"):
+        (HIDDEN,   HIDDEN,   HIDDEN,   HIDDEN,   HIDDEN,   HIDDEN,   HIDDEN,   HIDDEN,   HIDDEN,   SIGN_IN),
+    Page("people:edit", "ava"):
+        (OK,       OK,       HIDDEN,   OK,       HIDDEN,   DENIED,   DENIED,   DENIED,   HIDDEN,   SIGN_IN),
+    Page("people:edit", "sid"):
+        (HIDDEN,   HIDDEN,   OK,       OK,       DENIED,   DENIED,   DENIED,   DENIED,   HIDDEN,   SIGN_IN),
+    Page("people:edit", "eli"):
+        (HIDDEN,   HIDDEN,   HIDDEN,   HIDDEN,   HIDDEN,   HIDDEN,   HIDDEN,   HIDDEN,   HIDDEN,   SIGN_IN),
+    Page("admin:index"):
+        (NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, OK,       SIGN_IN),
+    Page("admin:core_authority_changelist"):
+        (NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, OK,       SIGN_IN),
+    Page("admin:core_populationestimate_changelist"):
+        (NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, OK,       SIGN_IN),
+    Page("admin:core_benchmark_changelist"):
+        (NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, OK,       SIGN_IN),
+    Page("admin:core_unitcost_changelist"):
+        (NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, OK,       SIGN_IN),
+    Page("admin:people_team_changelist"):
+        (NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, OK,       SIGN_IN),
+    Page("admin:people_locality_changelist"):
+        (NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, OK,       SIGN_IN),
+    # Children are never in the admin: even the administrator finds nothing there.
+    Page("", path="/admin/people/child/"):
+        (NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, HIDDEN,   SIGN_IN),
+}
+# fmt: on
+
+CASES = [
+    (page, who, expected) for page, row in MATRIX.items() for who, expected in zip(WHO, row, strict=True)
+]
+
+
+def _outcome(response: object) -> str:
+    status = response.status_code  # type: ignore[attr-defined]
+    if status != 302:
+        return str(status)
+    location: str = response["Location"]  # type: ignore[index]
+    if location.startswith(reverse("core:login")):
+        return SIGN_IN
+    if location.startswith(reverse("admin:login")):
+        return NO_ADMIN
+    return HOME if location == reverse("core:home") else f"302 to {location}"
+
+
+@pytest.mark.parametrize(("page", "who", "expected"), CASES, ids=[f"{p}-{w}" for p, w, _ in CASES])
+def test_who_may_open_each_page(client: Client, world: World, page: Page, who: str, expected: str) -> None:
+    if who != "anonymous":
+        client.force_login(world.users[who])
+    response = client.get(page.url(world))
+    assert _outcome(response) == expected, f"{who} opening {page}"
+
+
+def _names(patterns: list[URLPattern | URLResolver], namespace: str = "") -> set[str]:
+    """Every URL name in the project, with its namespace; an unnamed page is named by its route."""
+    names: set[str] = set()
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= _names(pattern.url_patterns, inner)
+        else:
+            names.add(
+                f"{namespace}{pattern.name}" if pattern.name else f"{namespace}<unnamed {pattern.pattern}>"
+            )
+    return names
+
+
+def _required(names: set[str]) -> set[str]:
+    """Pages that must be in the matrix. Of the admin's own pages, its index and the list of
+    each registered model stand for the rest (the add, change and history pages share their
+    permission checks)."""
+    admin_lists = {f"admin:{m._meta.app_label}_{m._meta.model_name}_changelist" for m in admin.site._registry}
+    return {name for name in names if not name.startswith("admin:")} | {"admin:index"} | admin_lists
+
+
+def test_every_page_is_in_the_matrix() -> None:
+    in_matrix = {page.name for page in MATRIX if page.name}
+    missing = _required(_names(get_resolver().url_patterns)) - in_matrix
+    assert not missing, f"add these pages to MATRIX in tests/test_access_matrix.py: {sorted(missing)}"
+
+
+def test_the_matrix_names_only_pages_that_exist() -> None:
+    assert {page.name for page in MATRIX if page.name} <= _names(get_resolver().url_patterns)
