@@ -14,12 +14,13 @@ Who they are (healthchecks' ``hc/test.py`` style):
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 
 import pytest
-from django.db import models
+from django.db import connection, models
 
 from divert.core.models import AuditEvent, Authority, User
 from divert.core.roles import Role
@@ -126,3 +127,25 @@ def nothing_written() -> NothingWritten:
         assert after == before, "a refused action must write nothing"
 
     return check
+
+
+@pytest.fixture
+def audit_rows_cleared_after(transactional_db: None) -> Iterator[None]:
+    """Let a transactional test's database be emptied afterwards on SQLite.
+
+    Use it in place of ``transactional_db``. A live-server or transactional test commits for
+    real, so Django empties every table afterwards. PostgreSQL does that with TRUNCATE, which
+    the audit table's row triggers do not see; SQLite uses DELETE, which its append-only
+    trigger refuses. So, on SQLite only, lift the trigger for
+    the clean-up, empty the audit table, and put the trigger back: the same migration's SQL.
+    """
+    yield
+    if connection.vendor != "sqlite":
+        return
+    migration = importlib.import_module("divert.core.migrations.0003_audit_append_only")
+    with connection.cursor() as cursor:
+        for statement in migration.SQLITE_DOWN:
+            cursor.execute(statement)
+        cursor.execute("DELETE FROM core_auditevent")
+        for statement in migration.SQLITE_UP:
+            cursor.execute(statement)

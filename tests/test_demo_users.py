@@ -11,7 +11,6 @@ from divert.core.management.commands.demo_users import DEMO_PASSWORD, DEMO_USERS
 from divert.core.models import User
 from divert.core.roles import Role
 from divert.people.models import Professional
-
 from tests.conftest import World
 
 

@@ -25,7 +25,7 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 DIVERT_ALLOW_DEMO_USERS = DEBUG
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "divert.core.admin_site.DivertAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -3,9 +3,6 @@
 from django.contrib import admin
 from django.urls import include, path
 
-admin.site.site_header = "Divert reference data"
-admin.site.site_title = "Divert administration"
-
 urlpatterns = [
     path("", include("divert.core.urls")),
     path("children/", include("divert.people.urls")),

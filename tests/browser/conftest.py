@@ -7,7 +7,6 @@ is switched off for these tests only (the ORM is still called synchronously).
 
 from __future__ import annotations
 
-import importlib
 import os
 from collections.abc import Iterator
 
@@ -15,7 +14,6 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.db import connection
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.conftest import PASSWORD
@@ -49,27 +47,6 @@ def page(browser: Browser, live_server: object, audit_rows_cleared_after: None) 
     tab = context.new_page()
     yield tab
     context.close()
-
-
-@pytest.fixture
-def audit_rows_cleared_after(transactional_db: None) -> Iterator[None]:
-    """Let the live-server tests' database be emptied afterwards on SQLite.
-
-    A live-server test commits for real, so Django empties every table afterwards. PostgreSQL
-    does that with TRUNCATE, which the audit table's row triggers do not see; SQLite uses
-    DELETE, which its append-only trigger refuses. So, on SQLite only, lift the trigger for
-    the clean-up, empty the audit table, and put the trigger back: the same migration's SQL.
-    """
-    yield
-    if connection.vendor != "sqlite":
-        return
-    migration = importlib.import_module("divert.core.migrations.0003_audit_append_only")
-    with connection.cursor() as cursor:
-        for statement in migration.SQLITE_DOWN:
-            cursor.execute(statement)
-        cursor.execute("DELETE FROM core_auditevent")
-        for statement in migration.SQLITE_UP:
-            cursor.execute(statement)
 
 
 def sign_in(page: Page, username: str) -> None:

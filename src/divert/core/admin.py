@@ -36,15 +36,6 @@ def is_reference_admin(user: Any) -> bool:
     return bool(user.is_active and (getattr(user, "role", None) == Role.ADMIN or user.is_superuser))
 
 
-def _admin_site_permission(request: HttpRequest) -> bool:
-    user = request.user
-    return bool(user.is_active and (getattr(user, "role", None) == Role.ADMIN or user.is_staff))
-
-
-# The default site admits Django staff only; administrators are a role here, not a flag.
-admin.site.has_permission = _admin_site_permission  # type: ignore[method-assign]
-
-
 class ReferenceDataAdmin(admin.ModelAdmin):
     """Administrators may do everything with reference data; each change is audited."""
 
