@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
+from divert.cases.models import ChildProtectionPlan
 from divert.core.management.commands.demo_users import DEMO_PASSWORD, DEMO_USERS
 from divert.core.models import User
 from divert.core.roles import Role
-from divert.people.models import Professional
+from divert.people.models import Child, Professional, Share
 from tests.conftest import World
 
 
@@ -24,6 +27,16 @@ def test_demo_users_cover_every_role_and_can_sign_in(world: World) -> None:
     assert roles == set(Role.values)
     for username, *_ in DEMO_USERS:
         assert authenticate(username=username, password=DEMO_PASSWORD) is not None, username
+
+
+@override_settings(DEBUG=True, DIVERT_ALLOW_DEMO_USERS=True)
+def test_the_police_demo_user_sees_children_on_protection_plans(world: World) -> None:
+    ChildProtectionPlan.objects.create(child=world.child_north, start=dt.date(2025, 1, 6), category="NEG")
+    call_command("demo_users", verbosity=0)
+    officer = User.objects.get(username="police.officer")
+    visible = set(Child.objects.restrict(officer, "view"))
+    assert world.child_north in visible
+    assert Share.objects.get(child=world.child_north, agency="police").shared_by.username == "mash.officer"
 
 
 @override_settings(DEBUG=True, DIVERT_ALLOW_DEMO_USERS=True)

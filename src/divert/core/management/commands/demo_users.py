@@ -47,7 +47,7 @@ class Command(BaseCommand):
             raise CommandError("No authority on the register: run `divert synth` first.")
         with transaction.atomic():
             users = [self._user(authority, *spec) for spec in DEMO_USERS]
-            shared = self._share_with_police(authority, users[3])
+            shared = self._share_with_police(authority, sharer=users[2])
         self.stdout.write(f"{len(users)} demo users on {authority.name}; password {DEMO_PASSWORD!r}.")
         if shared:
             self.stdout.write(f"Shared {shared} children with the police for the partner demo.")
@@ -93,21 +93,26 @@ class Command(BaseCommand):
         worker.user = user
         worker.save(update_fields=["user"])
 
-    def _share_with_police(self, authority: Authority, officer: User) -> int:
-        if Share.objects.filter(child__authority=authority, agency="police").exists():
+    def _share_with_police(self, authority: Authority, sharer: User) -> int:
+        """Share some children on child protection plans with the police, as the MASH would."""
+        already = Share.objects.filter(child__authority=authority, agency="police")
+        wanted = POLICE_SHARES - already.count()
+        if wanted <= 0:
             return 0
         today = timezone.localdate()
-        children = (
+        children = list(
             Child.objects.filter(authority=authority, cp_plans__end__isnull=True, cp_plans__start__lte=today)
+            .exclude(pk__in=already.values("child_id"))
             .order_by("pk")
-            .distinct()[:POLICE_SHARES]
+            .distinct()[:wanted]
         )
         for child in children:
             share = Share(
                 child=child,
                 agency="police",
+                shared_by=sharer,
                 reason="Joint working on a child protection plan",
                 start=today - dt.timedelta(days=30),
             )
-            audited_create(None, share, note="demo data")
+            audited_create(sharer, share, note="demo data")
         return len(children)
