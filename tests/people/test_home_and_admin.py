@@ -16,8 +16,18 @@ from tests.conftest import World, make_child
 from tests.people.conftest import signed_in
 
 
-def test_a_social_worker_lands_on_her_teams_current_caseload(client: Client, world: World) -> None:
+def test_a_social_worker_lands_on_her_own_caseload(client: Client, world: World) -> None:
+    colleague = Professional.objects.create(name="Carl Colleague", team=world.north)
+    theirs = make_child(world.authority, "N0002", "Cara", "Colleagues", dt.date(2013, 3, 3))
+    Allocation.objects.create(child=theirs, worker=colleague, team=world.north, start=dt.date(2024, 1, 1))
     html = signed_in(client, world.users["alice"]).get("/").content.decode()
+    assert "Your caseload" in html
+    assert "Ava Northam" in html
+    assert "Cara Colleagues" not in html and "Sid Southey" not in html
+
+
+def test_a_team_manager_lands_on_the_teams_current_caseload(client: Client, world: World) -> None:
+    html = signed_in(client, world.users["tom"]).get("/").content.decode()
     assert "North children in care: current caseload" in html
     assert "Ava Northam" in html and "Alice Tester" in html
     assert "Sid Southey" not in html

@@ -426,10 +426,25 @@ def team_caseload(user: Any, today: dt.date | None = None) -> list[HomeRow]:
     return [HomeRow(a.child, a.worker.name, a.start) for a in ordered]
 
 
+def own_caseload(user: Any, today: dt.date | None = None) -> list[HomeRow]:
+    """The children currently allocated to the user themselves (their professional record)."""
+    today = _today(today)
+    held = Allocation.objects.restrict(user, "view").filter(held_on(today), worker__user_id=user.pk)
+    ordered = held.select_related("child", "worker").order_by("child__last_name", "child__first_name", "pk")
+    return [HomeRow(a.child, a.worker.name, a.start) for a in ordered]
+
+
 def home_list(user: Any, today: dt.date | None = None) -> HomeList | None:
-    """What a role sees first: a team's caseload, or the children shared with an agency."""
+    """What a role sees first: a social worker's own cases, a manager's team caseload, or the
+    children shared with an agency."""
     role = getattr(user, "role", None)
-    if role in {Role.SOCIAL_WORKER, Role.TEAM_MANAGER} and user.team_id:
+    if role == Role.SOCIAL_WORKER and user.team_id:
+        return HomeList(
+            "Your caseload",
+            own_caseload(user, today),
+            "No children are allocated to you at the moment. Your team's children are in Find a child.",
+        )
+    if role == Role.TEAM_MANAGER and user.team_id:
         return HomeList(
             f"{user.team.name}: current caseload",
             team_caseload(user, today),

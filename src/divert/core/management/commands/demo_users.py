@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from divert.core.actions import audited_create
@@ -77,18 +78,28 @@ class Command(BaseCommand):
         return user
 
     def _link_professional(self, user: User, team: Team, role: str) -> None:
-        """Give the demo worker a real caseload: take over a synthetic worker in the team."""
-        if Professional.objects.filter(user=user).exists():
+        """Give the demo worker a real caseload: take over the busiest synthetic worker in the team."""
+        existing = Professional.objects.filter(user=user).first()
+        if role == Role.TEAM_MANAGER:
+            if existing is None:
+                Professional.objects.create(
+                    name=f"{user.first_name} (demo)", job_title=Role(role).label, team=team, user=user
+                )
             return
+        if existing is not None:
+            if existing.allocations.filter(end__isnull=True).exists():
+                return
+            existing.user = None
+            existing.save(update_fields=["user"])
         worker = (
             Professional.objects.filter(team=team, user__isnull=True, qualified_social_worker=True)
-            .order_by("pk")
+            .annotate(open_cases=Count("allocations", filter=Q(allocations__end__isnull=True)))
+            .filter(open_cases__gt=0)
+            .order_by("-open_cases", "pk")
             .first()
         )
-        if worker is None or role == Role.TEAM_MANAGER:
-            Professional.objects.create(
-                name=f"{user.first_name} (demo)", job_title=Role(role).label, team=team, user=user
-            )
+        if worker is None:
+            Professional.objects.create(name=f"{user.first_name} (demo)", team=team, user=user)
             return
         worker.user = user
         worker.save(update_fields=["user"])
