@@ -2,7 +2,6 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-export DJANGO_SETTINGS_MODULE := divert.settings
 
 .PHONY: demo test test-postgres lint static chromium clean
 
