@@ -23,7 +23,7 @@ def test_a_social_worker_finds_her_child_and_opens_the_summary(page: Page, world
     page.goto("/sign-in/")
     assert_accessible(page, "Sign-in page")
     sign_in(page, "alice")
-    expect(page.get_by_role("heading", name="North children in care: current caseload")).to_be_visible()
+    expect(page.get_by_role("heading", name="Your caseload")).to_be_visible()
 
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Find a child").click()
     expect(page.get_by_role("heading", level=1, name="Find a child")).to_be_visible()
