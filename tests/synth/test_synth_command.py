@@ -63,6 +63,17 @@ def test_synth_refuses_a_register_that_already_holds_children(world: World) -> N
     assert Child.objects.filter(pk=world.child_north.pk).exists()
 
 
+def test_synth_if_empty_leaves_a_register_that_already_holds_children_alone(world: World) -> None:
+    before = register_digest()
+    assert "nothing to do" in synth("--if-empty")
+    assert register_digest() == before
+
+
+def test_synth_if_empty_builds_an_empty_register() -> None:
+    synth("--if-empty")
+    assert Child.objects.exists() and Episode.objects.exists()
+
+
 def test_synth_with_flush_replaces_the_register_but_keeps_users_and_authorities(world: World) -> None:
     synth("--flush")
     assert not Child.objects.filter(pk=world.child_north.pk).exists()

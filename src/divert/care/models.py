@@ -230,7 +230,7 @@ class AdoptionRecord(models.Model):
         max_length=2, blank=True, help_text="SSDA903 SEX_ADOPTR (M1, F1, MM, FF, MF)"
     )
     legal_status_of_adopters = models.CharField(
-        max_length=2, blank=True, help_text="SSDA903 LS_ADOPTR (L0-L4, L11-L12)"
+        max_length=3, blank=True, help_text="SSDA903 LS_ADOPTR (L0-L4, L11-L12)"
     )
 
     objects = RestrictedQuerySet.as_manager()

@@ -157,9 +157,14 @@ def _adoption(care: Care, p: Period) -> None:
     matched = matched if placed is None or matched is None or matched <= placed else placed
     couple = rng.random() < 0.85
     sex = weighted(rng, {"MF": 85, "FF": 8, "MM": 7}) if couple else weighted(rng, {"F1": 85, "M1": 15})
-    legal = (
-        weighted(rng, {"L0": 70, "L2": 30}) if couple else "L4"
-    )  # L11/L12 do not fit the 2-character field
+    # SSDA903 LS_ADOPTR: L0 married, L11/L12 civil partners (same / opposite sex), L2 unmarried
+    # couple, L4 single. One draw either way, so the rest of the stream is unchanged.
+    if not couple:
+        legal = "L4"
+    elif sex == "MF":
+        legal = weighted(rng, {"L0": 70, "L12": 3, "L2": 27})
+    else:
+        legal = weighted(rng, {"L11": 60, "L2": 40})
     foster = placed_spell is not None and placed_spell.place == "A5"
     w.data.adoptions.append(
         AdoptionRec(p.child, decision, matched, placed, foster, "2" if couple else "1", sex, legal)

@@ -56,8 +56,16 @@ class Command(BaseCommand):
         parser.add_argument("--years", type=int, default=10, help="Whole years of history (default 10).")
         parser.add_argument("--today", type=_date, default=None, help="The day to build up to (YYYY-MM-DD).")
         parser.add_argument("--flush", action="store_true", help="Delete the register's data first.")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing when the register already holds data (for `make demo`, run again and again).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["if_empty"] and not register_is_empty():
+            self.stdout.write("The register already holds data; nothing to do (--if-empty).")
+            return
         began = time.perf_counter()
         today = options["today"] or timezone.localdate()
         if options["children"] is not None and options["children"] < 1_000:
