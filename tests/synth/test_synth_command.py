@@ -77,6 +77,8 @@ def test_synth_if_empty_builds_an_empty_register() -> None:
 def test_synth_with_flush_replaces_the_register_but_keeps_users_and_authorities(world: World) -> None:
     synth("--flush")
     assert not Child.objects.filter(pk=world.child_north.pk).exists()
+    flush = AuditEvent.objects.get(action="delete", object_type="register")
+    assert "3 children" in flush.note
     alice = User.objects.get(username="alice")
     assert alice.team is None and alice.authority == world.authority
     assert Authority.objects.get(code="E06000026").name == "Plymouth (synthetic)"

@@ -87,9 +87,16 @@ def flush_register() -> None:
         for model in _dependants(register):
             model._default_manager.all().delete()
         User.objects.filter(team__isnull=False).update(team=None)
+        children = Child.objects.count()
         with connection.cursor() as cursor:
             for model in REGISTER:
                 cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")  # noqa: S608
+        audit.record(
+            None,
+            AuditEvent.Action.DELETE,
+            object_type="register",
+            note=f"divert synth --flush emptied the register ({children} children)",
+        )
 
 
 def _dependants(register: set[type[models.Model]]) -> list[type[models.Model]]:
