@@ -10,57 +10,32 @@ X1 and opens the next in the same transaction, each with its audit row.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from divert.care import rules
 from divert.care.models import Episode, LookedAfterReview, MissingEpisode, Provider, Visit
 from divert.care.rules import describe_period, long_date
 from divert.carers.models import FosterHousehold
-from divert.core.actions import audited_create, audited_update
+from divert.core.actions import (
+    Problems,
+    audited_create,
+    audited_update,
+    day_problems,
+    lock_child,
+    refuse,
+    renamed,
+)
 from divert.core.codes import ADOPTION_PLACEMENTS, FOSTER_PLACEMENTS
 from divert.people.models import Child
 
 if TYPE_CHECKING:
     from divert.core.models import User
 
-Problems = dict[str, str]
 CONTINUING_RNE = frozenset({"L", "P", "T", "U", "B"})
-
-
-def _refuse(problems: Problems) -> None:
-    if problems:
-        raise ValidationError(problems)
-
-
-def _renamed(error: ValidationError, names: Mapping[str, str]) -> ValidationError:
-    """The same messages keyed by the calling form's names (an episode's ``decom`` is a move's ``date``)."""
-    if not hasattr(error, "error_dict"):
-        return error
-    return ValidationError(
-        {names.get(field, field): messages for field, messages in error.message_dict.items()}
-    )
-
-
-def _lock_child(child: Child) -> None:
-    """Serialise episode writes for one child, so two moves cannot both pass the overlap check."""
-    Child.objects.select_for_update().only("pk").get(pk=child.pk)
-
-
-def _day_problems(child: Child, field: str, day: dt.date) -> Problems:
-    """A dated event happened in the child's lifetime and not in the future."""
-    if day > timezone.localdate():
-        return {field: "The date cannot be in the future"}
-    if day < child.date_of_birth:
-        return {field: f"The date cannot be before {child.first_name} was born"}
-    if child.date_of_death is not None and day > child.date_of_death:
-        return {field: f"The date cannot be after {child.first_name} died"}
-    return {}
 
 
 # Episodes: the rules
@@ -68,12 +43,12 @@ def _day_problems(child: Child, field: str, day: dt.date) -> Problems:
 
 def _date_problems(episode: Episode) -> Problems:
     child = episode.child
-    problems = _day_problems(child, "decom", episode.decom)
+    problems = day_problems(child, "decom", episode.decom)
     if episode.dec is not None:
         if episode.dec < episode.decom:
             problems["dec"] = "The episode cannot end before it started"
         else:
-            problems |= _day_problems(child, "dec", episode.dec)
+            problems |= day_problems(child, "dec", episode.dec)
         if not episode.rec:
             problems["rec"] = "Choose the reason the episode ended"
     elif episode.rec:
@@ -214,7 +189,7 @@ def record_episode(
     the home postcode from the child's record. Refused if it would overlap another episode,
     open a second one, or give a reason for the new episode that the history contradicts.
     """
-    _lock_child(child)
+    lock_child(child)
     episode = Episode(
         child=child,
         decom=decom,
@@ -235,7 +210,7 @@ def record_episode(
         reason_place_change=reason_place_change,
     )
     _fill_placement(episode)
-    _refuse(episode_problems(episode))
+    refuse(episode_problems(episode))
     return audited_create(actor, episode)
 
 
@@ -250,7 +225,7 @@ def _close_problems(episode: Episode, date: dt.date, *, same_day_ok: bool) -> Pr
     """The day an open episode ends: after it began (a new episode cannot start the same day)."""
     if date < episode.decom or (date == episode.decom and not same_day_ok):
         return {"date": f"The date must be after the current episode began on {long_date(episode.decom)}"}
-    return _day_problems(episode.child, "date", date)
+    return day_problems(episode.child, "date", date)
 
 
 def _close(
@@ -260,7 +235,7 @@ def _close(
     try:
         audited_update(actor, episode, changes)
     except ValidationError as error:
-        raise _renamed(error, {"dec": "date"}) from error
+        raise renamed(error, {"dec": "date"}) from error
 
 
 def _continue(actor: User | None, current: Episode, date: dt.date, **fields: Any) -> Episode:
@@ -281,7 +256,7 @@ def _continue(actor: User | None, current: Episode, date: dt.date, **fields: Any
     try:
         return record_episode(actor, child=current.child, decom=date, **(carried | fields))
     except ValidationError as error:
-        raise _renamed(error, {"decom": "date"}) from error
+        raise renamed(error, {"decom": "date"}) from error
 
 
 @transaction.atomic
@@ -307,12 +282,12 @@ def change_placement(
     ``ls`` is given when the legal status changes at the same time (U or B). ``same_carer``
     says the carers stay the same (T or U); by default, when the new household is the old one.
     """
-    _lock_child(child)
+    lock_child(child)
     current = _open_episode(child)
     problems = _close_problems(current, date, same_day_ok=False)
     if not reason_place_change:
         problems["reason_place_change"] = "Choose the reason the placement changed"
-    _refuse(problems)
+    refuse(problems)
     if same_carer is None:
         same_carer = carer is not None and carer.pk == current.carer_id
     status_changed = bool(ls) and ls != current.ls
@@ -340,12 +315,12 @@ def change_legal_status(
     actor: User | None, *, child: Child, date: dt.date, ls: str, cin: str = ""
 ) -> Episode:
     """The legal status changes but the child stays put: close with X1, open the next with L."""
-    _lock_child(child)
+    lock_child(child)
     current = _open_episode(child)
     problems = _close_problems(current, date, same_day_ok=False)
     if ls == current.ls:
         problems["ls"] = f"{child.first_name}'s legal status is already {current.get_ls_display()} ({ls})"
-    _refuse(problems)
+    refuse(problems)
     _close(actor, current, date, "X1")
     return _continue(actor, current, date, rne="L", ls=ls, cin=cin or current.cin)
 
@@ -353,7 +328,7 @@ def change_legal_status(
 @transaction.atomic
 def end_care(actor: User | None, *, child: Child, date: dt.date, rec: str) -> Episode:
     """The child leaves care: the open episode ends with the reason they left (never X1)."""
-    _lock_child(child)
+    lock_child(child)
     current = _open_episode(child)
     problems = _close_problems(current, date, same_day_ok=True)
     if not rec:
@@ -362,7 +337,7 @@ def end_care(actor: User | None, *, child: Child, date: dt.date, rec: str) -> Ep
         problems["rec"] = (
             "X1 is for a new episode beginning the same day; choose the reason the child left care"
         )
-    _refuse(problems)
+    refuse(problems)
     _close(actor, current, date, rec)
     return current
 
@@ -372,9 +347,9 @@ def set_planned_end(actor: User | None, *, episode: Episode, planned_end: dt.dat
     """Give the placement its planned end date, so every placement is reviewed against one."""
     episode.refresh_from_db(from_queryset=Episode.objects.select_for_update())
     if episode.dec is not None:
-        _refuse({"planned_end": f"This episode ended on {long_date(episode.dec)}"})
+        refuse({"planned_end": f"This episode ended on {long_date(episode.dec)}"})
     if planned_end < episode.decom:
-        _refuse(
+        refuse(
             {
                 "planned_end": "The planned end cannot be before the episode began on "
                 f"{long_date(episode.decom)}"
@@ -399,7 +374,7 @@ def record_la_review(
     actor: User | None, *, child: Child, date: dt.date, participation: str, permanence_plan: bool = False
 ) -> LookedAfterReview:
     """A looked-after child's statutory review, with how the child took part (SSDA903 Reviews)."""
-    problems = _day_problems(child, "date", date)
+    problems = day_problems(child, "date", date)
     if not problems and not _looked_after_on(child, date):
         problems["date"] = f"{child.first_name} was not looked after on {long_date(date)}"
     elif not problems and child.la_reviews.filter(date=date).exists():
@@ -407,7 +382,7 @@ def record_la_review(
     fit = rules.participation_problem(participation, child.age_on(date))
     if participation and fit:
         problems["participation"] = fit
-    _refuse(problems)
+    refuse(problems)
     review = LookedAfterReview(
         child=child, date=date, participation=participation, permanence_plan=permanence_plan
     )
@@ -417,7 +392,7 @@ def record_la_review(
 @transaction.atomic
 def record_visit(actor: User | None, *, child: Child, date: dt.date, seen_alone: bool = True) -> Visit:
     """A statutory visit by the child's social worker."""
-    _refuse(_day_problems(child, "date", date))
+    refuse(day_problems(child, "date", date))
     return audited_create(actor, Visit(child=child, date=date, seen_alone=seen_alone))
 
 
@@ -435,15 +410,15 @@ def record_missing(
     actor: User | None, *, child: Child, kind: str, start: dt.date, end: dt.date | None = None
 ) -> MissingEpisode:
     """A period missing or away from placement without authorisation (SSDA903 Missing)."""
-    _lock_child(child)
-    problems = _day_problems(child, "start", start)
+    lock_child(child)
+    problems = day_problems(child, "start", start)
     if end is not None and end < start:
         problems["end"] = "The child cannot return before they went missing"
     elif end is not None:
-        problems |= _day_problems(child, "end", end)
+        problems |= day_problems(child, "end", end)
     for field, message in _missing_clash(child, start, end).items():
         problems.setdefault(field, message)
-    _refuse(problems)
+    refuse(problems)
     return audited_create(actor, MissingEpisode(child=child, kind=kind, start=start, end=end))
 
 
@@ -452,8 +427,8 @@ def end_missing(actor: User | None, *, missing: MissingEpisode, end: dt.date) ->
     """The child came back: the open missing period ends."""
     missing.refresh_from_db(from_queryset=MissingEpisode.objects.select_for_update())
     if missing.end is not None:
-        _refuse({"end": f"The child's return was already recorded on {long_date(missing.end)}"})
+        refuse({"end": f"The child's return was already recorded on {long_date(missing.end)}"})
     if end < missing.start:
-        _refuse({"end": "The child cannot return before they went missing"})
-    _refuse(_day_problems(missing.child, "end", end))
+        refuse({"end": "The child cannot return before they went missing"})
+    refuse(day_problems(missing.child, "end", end))
     return audited_update(actor, missing, {"end": end})

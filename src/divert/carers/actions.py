@@ -9,37 +9,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from divert.care.models import Episode
 from divert.care.rules import long_date
 from divert.carers.models import FosterHousehold
-from divert.core.actions import audited_create, audited_update
+from divert.core.actions import Problems, audited_create, audited_update, lock, not_future, refuse
 from divert.core.models import Authority
 
 if TYPE_CHECKING:
     from divert.core.models import User
 
-Problems = dict[str, str]
 STILL_APPROVED = (FosterHousehold.Status.APPROVED, FosterHousehold.Status.INACTIVE)
 AWAITING_APPROVAL = (FosterHousehold.Status.ENQUIRY, FosterHousehold.Status.ASSESSMENT)
-
-
-def _refuse(problems: Problems) -> None:
-    if problems:
-        raise ValidationError(problems)
-
-
-def _locked(household: FosterHousehold) -> None:
-    household.refresh_from_db(from_queryset=FosterHousehold.objects.select_for_update())
-
-
-def _not_future(field: str, day: dt.date) -> Problems:
-    if day > timezone.localdate():
-        return {field: "The date cannot be in the future"}
-    return {}
 
 
 @transaction.atomic
@@ -54,10 +36,10 @@ def record_household_enquiry(
     postcode: str = "",
 ) -> FosterHousehold:
     """A household asks about fostering or adopting: the start of the recruitment pipeline."""
-    problems = _not_future("enquiry_date", enquiry_date)
+    problems = not_future("enquiry_date", enquiry_date)
     if FosterHousehold.objects.filter(authority=authority, reference=reference).exists():
         problems["reference"] = f"The reference {reference} is already used by another household"
-    _refuse(problems)
+    refuse(problems)
     household = FosterHousehold(
         authority=authority,
         reference=reference,
@@ -74,8 +56,8 @@ def approve_household(
     actor: User | None, *, household: FosterHousehold, approval_date: dt.date, approved_places: int
 ) -> FosterHousehold:
     """The fostering panel's approval: from this day the household can take children."""
-    _locked(household)
-    problems = _not_future("approval_date", approval_date)
+    lock(household)
+    problems = not_future("approval_date", approval_date)
     if household.status not in AWAITING_APPROVAL:
         problems["approval_date"] = (
             "Only a household at enquiry or in assessment can be approved; "
@@ -87,7 +69,7 @@ def approve_household(
         )
     if approved_places < 1:
         problems["approved_places"] = "An approved household has at least one place"
-    _refuse(problems)
+    refuse(problems)
     changes = {
         "status": FosterHousehold.Status.APPROVED,
         "approval_date": approval_date,
@@ -110,8 +92,8 @@ def deregister_household(
     actor: User | None, *, household: FosterHousehold, deregistration_date: dt.date
 ) -> FosterHousehold:
     """The household stops fostering: its places leave the council's capacity from this day."""
-    _locked(household)
-    problems = _not_future("deregistration_date", deregistration_date)
+    lock(household)
+    problems = not_future("deregistration_date", deregistration_date)
     if household.status not in STILL_APPROVED:
         problems["deregistration_date"] = (
             "Only an approved household can be deregistered; "
@@ -123,6 +105,6 @@ def deregister_household(
         )
     else:
         problems |= _children_still_placed(household, deregistration_date)
-    _refuse(problems)
+    refuse(problems)
     changes = {"status": FosterHousehold.Status.DEREGISTERED, "deregistration_date": deregistration_date}
     return audited_update(actor, household, changes)

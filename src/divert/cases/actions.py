@@ -9,7 +9,6 @@ audit rows commit together or not at all.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -18,44 +17,21 @@ from django.utils import timezone
 
 from divert.care.rules import describe_period, long_date
 from divert.cases.models import Assessment, ChildProtectionPlan, CINPlan, Conference, Section47
-from divert.core.actions import audited_create, audited_update
+from divert.core.actions import (
+    Problems,
+    audited_create,
+    audited_update,
+    day_problems,
+    lock,
+    lock_child,
+    refuse,
+    renamed,
+)
 from divert.frontdoor.models import Referral
 from divert.people.models import Child
 
 if TYPE_CHECKING:
     from divert.core.models import User
-
-Problems = dict[str, str]
-
-
-def _refuse(problems: Problems) -> None:
-    if problems:
-        raise ValidationError(problems)
-
-
-def _renamed(error: ValidationError, names: Mapping[str, str]) -> ValidationError:
-    """The same messages keyed by the calling form's names (a plan's ``start`` is a conference's ``date``)."""
-    return ValidationError(
-        {names.get(field, field): messages for field, messages in error.message_dict.items()}
-    )
-
-
-def _lock(obj: models.Model) -> None:
-    """Reload ``obj`` holding its row lock, so a once-only step cannot be recorded twice at once."""
-    obj.refresh_from_db(from_queryset=type(obj)._default_manager.select_for_update())
-
-
-def _lock_child(child: Child) -> None:
-    """Serialise writes about one child, so two plans cannot both pass the overlap check."""
-    Child.objects.select_for_update().only("pk").get(pk=child.pk)
-
-
-def _day_problems(child: Child, field: str, day: dt.date) -> Problems:
-    if day > timezone.localdate():
-        return {field: "The date cannot be in the future"}
-    if day < child.date_of_birth:
-        return {field: f"The date cannot be before {child.first_name} was born"}
-    return {}
 
 
 def _end_problems(field: str, start: dt.date, end: dt.date, already: dt.date | None, what: str) -> Problems:
@@ -98,15 +74,15 @@ def start_assessment(
     actor: User | None, *, child: Child, start: dt.date, referral: Referral | None = None, factors: str = ""
 ) -> Assessment:
     """Begin a children and families assessment (due within 45 working days of the referral)."""
-    _lock_child(child)
-    problems = _day_problems(child, "start", start) | _referral_problems(child, referral, start, "start")
+    lock_child(child)
+    problems = day_problems(child, "start", start) | _referral_problems(child, referral, start, "start")
     in_progress = child.assessments.filter(authorised__isnull=True).first()
     if in_progress is not None:
         problems.setdefault(
             "start",
             f"{child.first_name} already has an assessment in progress from {long_date(in_progress.start)}",
         )
-    _refuse(problems)
+    refuse(problems)
     return audited_create(actor, Assessment(child=child, referral=referral, start=start, factors=factors))
 
 
@@ -115,20 +91,20 @@ def authorise_assessment(
     actor: User | None, *, assessment: Assessment, authorised: dt.date, factors: str | None = None
 ) -> Assessment:
     """The manager signs the assessment off: the date that stops the 45-working-day clock."""
-    _lock(assessment)
+    lock(assessment)
     if assessment.authorised is not None:
-        _refuse(
+        refuse(
             {"authorised": f"This assessment was already authorised on {long_date(assessment.authorised)}"}
         )
     if authorised < assessment.start:
-        _refuse(
+        refuse(
             {
                 "authorised": "An assessment cannot be authorised before it started on "
                 f"{long_date(assessment.start)}"
             }
         )
     if authorised > timezone.localdate():
-        _refuse({"authorised": "The date cannot be in the future"})
+        refuse({"authorised": "The date cannot be in the future"})
     changes: dict[str, object] = {"authorised": authorised}
     if factors is not None:
         changes["factors"] = factors
@@ -143,20 +119,20 @@ def start_cin_plan(
     actor: User | None, *, child: Child, start: dt.date, referral: Referral | None = None
 ) -> CINPlan:
     """A child in need plan begins; a child has one at a time."""
-    _lock_child(child)
+    lock_child(child)
     problems = (
-        _day_problems(child, "start", start)
+        day_problems(child, "start", start)
         | _referral_problems(child, referral, start, "start")
         | _overlap_problems(child.cin_plans.all(), start, "start", "child in need plan")
     )
-    _refuse(problems)
+    refuse(problems)
     return audited_create(actor, CINPlan(child=child, referral=referral, start=start))
 
 
 @transaction.atomic
 def end_cin_plan(actor: User | None, *, plan: CINPlan, end: dt.date) -> CINPlan:
-    _lock(plan)
-    _refuse(_end_problems("end", plan.start, end, plan.end, "plan"))
+    lock(plan)
+    refuse(_end_problems("end", plan.start, end, plan.end, "plan"))
     return audited_update(actor, plan, {"end": end})
 
 
@@ -176,15 +152,15 @@ def record_section47(
 ) -> Section47:
     """A section 47 enquiry begun from a strategy discussion."""
     problems = (
-        _day_problems(child, "strategy_discussion", strategy_discussion)
-        | _day_problems(child, "start", start)
+        day_problems(child, "strategy_discussion", strategy_discussion)
+        | day_problems(child, "start", start)
         | _referral_problems(child, referral, strategy_discussion, "strategy_discussion")
     )
     if start < strategy_discussion:
         problems.setdefault("start", "The enquiry cannot start before the strategy discussion")
     if completed is not None:
         problems |= _end_problems("completed", start, completed, None, "enquiry")
-    _refuse(problems)
+    refuse(problems)
     enquiry = Section47(
         child=child,
         referral=referral,
@@ -201,8 +177,8 @@ def complete_section47(
     actor: User | None, *, section47: Section47, completed: dt.date, icpc_required: bool
 ) -> Section47:
     """The enquiry's outcome: whether an initial child protection conference is needed."""
-    _lock(section47)
-    _refuse(_end_problems("completed", section47.start, completed, section47.completed, "enquiry"))
+    lock(section47)
+    refuse(_end_problems("completed", section47.start, completed, section47.completed, "enquiry"))
     return audited_update(actor, section47, {"completed": completed, "icpc_required": icpc_required})
 
 
@@ -214,15 +190,15 @@ def start_cp_plan(
     actor: User | None, *, child: Child, start: dt.date, category: str, referral: Referral | None = None
 ) -> ChildProtectionPlan:
     """A child protection plan begins. A child never has two plans at once."""
-    _lock_child(child)
+    lock_child(child)
     problems = (
-        _day_problems(child, "start", start)
+        day_problems(child, "start", start)
         | _referral_problems(child, referral, start, "start")
         | _overlap_problems(child.cp_plans.all(), start, "start", "child protection plan")
     )
     if not category:
         problems["category"] = "Choose the category of abuse or neglect"
-    _refuse(problems)
+    refuse(problems)
     return audited_create(
         actor, ChildProtectionPlan(child=child, referral=referral, start=start, category=category)
     )
@@ -230,8 +206,8 @@ def start_cp_plan(
 
 @transaction.atomic
 def end_cp_plan(actor: User | None, *, plan: ChildProtectionPlan, end: dt.date) -> ChildProtectionPlan:
-    _lock(plan)
-    _refuse(_end_problems("end", plan.start, end, plan.end, "plan"))
+    lock(plan)
+    refuse(_end_problems("end", plan.start, end, plan.end, "plan"))
     return audited_update(actor, plan, {"end": end})
 
 
@@ -246,7 +222,7 @@ def _initial_plan(
     try:
         return start_cp_plan(actor, child=child, start=date, category=category, referral=referral)
     except ValidationError as error:
-        raise _renamed(error, {"start": "date"}) from error
+        raise renamed(error, {"start": "date"}) from error
 
 
 def _initial_problems(child: Child, date: dt.date, section47: Section47 | None) -> Problems:
@@ -267,7 +243,7 @@ def _record_initial(
     category: str,
     section47: Section47 | None,
 ) -> Conference:
-    _refuse(_day_problems(child, "date", date) | _initial_problems(child, date, section47))
+    refuse(day_problems(child, "date", date) | _initial_problems(child, date, section47))
     plan = _initial_plan(actor, child, date, category, section47) if plan_made else None
     conference = Conference(
         child=child,
@@ -290,10 +266,10 @@ def _record_review(actor: User | None, child: Child, date: dt.date, plan_continu
                 f"and {child.first_name} has none"
             }
         )
-    problems = _day_problems(child, "date", date)
+    problems = day_problems(child, "date", date)
     if date < plan.start:
         problems.setdefault("date", f"The review cannot be before the plan began on {long_date(plan.start)}")
-    _refuse(problems)
+    refuse(problems)
     if not plan_continues:
         end_cp_plan(actor, plan=plan, end=date)
     conference = Conference(
@@ -318,7 +294,7 @@ def record_conference(
     An initial conference that makes a plan starts it (in ``category``) on the day; a review
     conference needs the child's open plan, and ends it that day unless the plan continues.
     """
-    _lock_child(child)
+    lock_child(child)
     if kind == Conference.Kind.INITIAL:
         return _record_initial(actor, child, date, plan_made, category, section47)
     if kind == Conference.Kind.REVIEW:

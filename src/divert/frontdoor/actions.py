@@ -10,46 +10,26 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import models, transaction
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.db import transaction
 from django.utils import timezone
 
 from divert.care.rules import describe_period, long_date, one_year_before
-from divert.core.actions import audited_create, audited_update
+from divert.core.actions import (
+    Problems,
+    audited_create,
+    audited_update,
+    lock,
+    lock_child,
+    moment_not_future,
+    not_future,
+    refuse,
+)
 from divert.frontdoor.models import Contact, Referral
 from divert.people.models import Child
 
 if TYPE_CHECKING:
     from divert.core.models import User
-
-Problems = dict[str, str]
-
-
-def _refuse(problems: Problems) -> None:
-    if problems:
-        raise ValidationError(problems)
-
-
-def _locked(obj: models.Model) -> None:
-    """Reload ``obj`` holding its row lock, so two people cannot both record the same decision."""
-    obj.refresh_from_db(from_queryset=type(obj)._default_manager.select_for_update())
-
-
-def _lock_child(child: Child) -> None:
-    """Serialise writes about one child, so two referrals cannot both pass the overlap check."""
-    Child.objects.select_for_update().only("pk").get(pk=child.pk)
-
-
-def _moment_problems(field: str, when: dt.datetime) -> Problems:
-    if when > timezone.now():
-        return {field: "The date and time cannot be in the future"}
-    return {}
-
-
-def _day_problems(field: str, day: dt.date) -> Problems:
-    if day > timezone.localdate():
-        return {field: "The date cannot be in the future"}
-    return {}
 
 
 # Contacts
@@ -60,7 +40,7 @@ def record_contact(
     actor: User | None, *, child: Child, received: dt.datetime, source: str, concerns: str
 ) -> Contact:
     """A concern about a child reaches the front door; the one-working-day clock starts."""
-    _refuse(_moment_problems("received", received))
+    refuse(moment_not_future("received", received))
     contact = Contact(child=child, received=received, source=source, concerns=concerns)
     return audited_create(actor, contact)
 
@@ -75,20 +55,20 @@ def update_contact(
     concerns: str | None = None,
 ) -> Contact:
     """Correct a contact before it is decided; afterwards the record stands as decided on."""
-    _locked(contact)
+    lock(contact)
     if contact.decision:
-        _refuse({NON_FIELD_ERRORS: "This contact has been decided, so it can no longer be changed"})
+        refuse({NON_FIELD_ERRORS: "This contact has been decided, so it can no longer be changed"})
     given = {"received": received, "source": source, "concerns": concerns}
     changes = {name: value for name, value in given.items() if value is not None}
     if received is not None:
-        _refuse(_moment_problems("received", received))
+        refuse(moment_not_future("received", received))
     return audited_update(actor, contact, changes)
 
 
 @transaction.atomic
 def decide_contact(actor: User | None, *, contact: Contact, decision: str, decided: dt.datetime) -> Contact:
     """Record what the front door decided. A decision is recorded once and then stands."""
-    _locked(contact)
+    lock(contact)
     problems: Problems = {}
     if contact.decision:
         problems["decision"] = (
@@ -98,8 +78,8 @@ def decide_contact(actor: User | None, *, contact: Contact, decision: str, decid
         problems["decision"] = "Choose what was decided"
     if decided < contact.received:
         problems["decided"] = "The decision cannot be before the contact was received"
-    problems = _moment_problems("decided", decided) | problems
-    _refuse(problems)
+    problems = moment_not_future("decided", decided) | problems
+    refuse(problems)
     return audited_update(actor, contact, {"decision": decision, "decided": decided, "decided_by": actor})
 
 
@@ -153,15 +133,15 @@ def record_referral(
     contact: Contact | None = None,
 ) -> Referral:
     """Accept a referral (a new CIN episode), marking it a re-referral when one was made in the last year."""
-    _lock_child(child)
+    lock_child(child)
     problems = (
-        _day_problems("date", date)
+        not_future("date", date)
         | _overlapping_referral_problems(child, date)
         | _contact_problems(child, contact, date)
     )
     if date < child.date_of_birth:
         problems.setdefault("date", "The referral cannot be before the child was born")
-    _refuse(problems)
+    refuse(problems)
     referral = Referral(
         child=child,
         contact=contact,
@@ -176,7 +156,7 @@ def record_referral(
 @transaction.atomic
 def decide_referral(actor: User | None, *, referral: Referral, route: str, decided: dt.date) -> Referral:
     """Record the route the referral takes (assessment, strategy discussion, early help, none), once."""
-    _locked(referral)
+    lock(referral)
     problems: Problems = {}
     if referral.route:
         problems["route"] = f"The route ({referral.get_route_display()}) has already been decided"
@@ -186,7 +166,7 @@ def decide_referral(actor: User | None, *, referral: Referral, route: str, decid
         problems["route"] = "This referral is closed"
     if decided < referral.date:
         problems["decided"] = "The decision cannot be before the referral date"
-    _refuse(_day_problems("decided", decided) | problems)
+    refuse(not_future("decided", decided) | problems)
     return audited_update(actor, referral, {"route": route, "decided": decided})
 
 
@@ -207,7 +187,7 @@ def close_referral(
     actor: User | None, *, referral: Referral, closed: dt.date, closure_reason: str
 ) -> Referral:
     """Close the referral (the CIN episode) with the census closure reason, once."""
-    _locked(referral)
+    lock(referral)
     problems: Problems = {}
     if referral.closed is not None:
         problems["closed"] = f"This referral was already closed on {long_date(referral.closed)}"
@@ -217,5 +197,5 @@ def close_referral(
         problems["closed"] = "The referral cannot close before it was decided"
     if not closure_reason:
         problems["closure_reason"] = "Choose the reason the case closed"
-    _refuse(_day_problems("closed", closed) | problems | _open_plan_problems(referral))
+    refuse(not_future("closed", closed) | problems | _open_plan_problems(referral))
     return audited_update(actor, referral, {"closed": closed, "closure_reason": closure_reason})
