@@ -16,7 +16,7 @@ $(BIN)/divert: pyproject.toml
 demo: $(BIN)/divert
 	DEBUG=1 $(BIN)/divert migrate --no-input
 	DEBUG=1 $(BIN)/divert synth --if-empty
-	DEBUG=1 $(BIN)/divert demo_users
+	DEBUG=1 $(BIN)/divert demo-users
 	DEBUG=1 $(BIN)/divert runserver 127.0.0.1:8000
 
 # Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
