@@ -12,8 +12,16 @@ $(BIN)/divert: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
+# The DfE validators in their own environment (they pin pandas < 2): Divert runs them as a subprocess.
+VALIDATORS := .venv-validators
+$(VALIDATORS)/bin/python: requirements-validators.txt
+	$(PYTHON) -m venv $(VALIDATORS)
+	$(VALIDATORS)/bin/pip install --quiet --upgrade pip
+	$(VALIDATORS)/bin/pip install --quiet -r requirements-validators.txt
+	touch $@
+
 # Run the app on SQLite with the synthetic demo authority and a demo user for every role.
-demo: $(BIN)/divert
+demo: $(BIN)/divert $(VALIDATORS)/bin/python
 	DEBUG=1 $(BIN)/divert migrate --no-input
 	DEBUG=1 $(BIN)/divert synth --if-empty
 	DEBUG=1 $(BIN)/divert demo-users
@@ -26,7 +34,7 @@ chromium:
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 # The whole test suite (SQLite unless DATABASE_URL is set), browser tests included.
-test: $(BIN)/divert chromium
+test: $(BIN)/divert $(VALIDATORS)/bin/python chromium
 	$(BIN)/pytest
 
 lint: $(BIN)/divert

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "divert.care",
     "divert.carers",
     "divert.synth",
+    "divert.returns",
 ]
 
 MIDDLEWARE = [
@@ -145,5 +146,11 @@ DIVERT = {
     "MONTHLY_ENTRY_CAP": envint("DIVERT_MONTHLY_ENTRY_CAP", 8),
     "MONTHLY_EXIT_TARGET": envint("DIVERT_MONTHLY_EXIT_TARGET", 10),
 }
+
+# The interpreter of the DfE validators' own environment (they pin an older pandas): see docs/returns.md.
+_validators_python = Path(__file__).resolve().parents[2] / ".venv-validators" / "bin" / "python"
+DIVERT_VALIDATOR_PYTHON = envstr(
+    "DIVERT_VALIDATOR_PYTHON", str(_validators_python) if _validators_python.exists() else ""
+)
 
 AUTHENTICATION_BACKENDS = ["divert.core.backends.DivertBackend"]

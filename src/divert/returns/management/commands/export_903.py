@@ -1,0 +1,29 @@
+"""``divert export-903 --year YYYY --out DIR``: write one collection year's SSDA903 return as CSV."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from divert.returns.export903 import authority_by_code, export_903
+
+
+class Command(BaseCommand):
+    help = "Export the SSDA903 return for the collection year ending 31 March YEAR as CSV tables."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--year", type=int, required=True, help="The year the collection ends, e.g. 2025")
+        parser.add_argument("--out", type=Path, required=True, help="The folder to write the tables into")
+        parser.add_argument("--format", choices=["csv"], default="csv")
+        parser.add_argument("--authority", help="The authority's ONS code or LA number (default: the first)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            authority = authority_by_code(options["authority"])
+        except LookupError as error:
+            raise CommandError(str(error)) from error
+        counts = export_903(options["year"], options["out"], authority)
+        for name, count in counts.items():
+            self.stdout.write(f"{name}: {count} rows")

@@ -1,0 +1,283 @@
+"""Reading SSDA903 CSV files into checked rows, with every problem named by file, row and field.
+
+Nothing here touches the database: parsing and checking finish before the import writes, so a
+broken file can never leave half a history behind. Row numbers count the header as row 1, as a
+spreadsheet shows them, so an analyst can go straight to the cell.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from divert.returns.codes import CURRENT_CODES, EARLIER_CODES
+from divert.returns.tables import SSDA903_TABLES, table_for_header
+
+MAX_ERRORS = 50
+# A cell longer than this is not SSDA903 data; the csv module's own limit would otherwise
+# surface as an unexplained "field larger than field limit".
+MAX_CELL = 1000
+
+_YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
+_DATE = re.compile(r"[0-9]{2}/[0-9]{2}/[0-9]{4}")
+# Identifiers and postcodes may not start with a sign or "=" / "@": such cells are formula
+# injection when the file is opened in a spreadsheet, and never valid SSDA903 data.
+_PATTERNS: dict[str, tuple[re.Pattern[str], str]] = {
+    "CHILD": (re.compile(r"[A-Za-z0-9][A-Za-z0-9_./-]{0,19}"), "1-20 letters, digits, _ . / -"),
+    "UPN": (re.compile(r"[A-Za-z0-9]{1,13}"), "up to 13 letters or digits"),
+    "HOME_POST": (re.compile(r"[A-Za-z0-9][A-Za-z0-9 ]{0,7}"), "a postcode of up to 8 characters"),
+    "PL_POST": (re.compile(r"[A-Za-z0-9][A-Za-z0-9 ]{0,7}"), "a postcode of up to 8 characters"),
+    "URN": (re.compile(r"[A-Za-z0-9]{1,8}"), "up to 8 letters or digits"),
+    "ACTIV": (re.compile(r"[A-Za-z0-9]{1,2}"), "a 2-character code"),
+    "ACCOM": (re.compile(r"[A-Za-z0-9]{1,2}"), "a 2-character code"),
+    "SEX_ADOPTR": (re.compile(r"[A-Za-z0-9]{1,2}"), "a 2-character code"),
+    "LS_ADOPTR": (re.compile(r"[A-Za-z0-9]{1,3}"), "a code of up to 3 characters"),
+    "REASON_PLACED_CEASED": (re.compile(r"[A-Za-z0-9]{1,3}"), "a code of up to 3 characters"),
+    "NB_ADOPTR": (re.compile(r"[12]"), "1 or 2"),
+    "MOTHER": (re.compile(r"[01]"), "0 or 1"),
+    "FOSTER_CARE": (re.compile(r"[01]"), "0 or 1"),
+}
+# No SSDA903 value starts with these; a cell that does would run as a formula in a spreadsheet.
+_FORMULA_START = frozenset("=+-@")
+_DATE_FIELDS = frozenset(
+    {"DOB", "MC_DOB", "DECOM", "DEC", "REVIEW", "DUC", "DATE_INT", "DATE_MATCH", "DATE_PLACED"}
+    | {"DATE_PLACED_CEASED", "MIS_START", "MIS_END", "DATE_PERM", "SW_DECOM", "SW_DEC"}
+)
+# Columns that must have a value, by table (others may be blank).
+REQUIRED: dict[str, frozenset[str]] = {
+    "Header": frozenset({"CHILD", "SEX", "DOB"}),
+    "Episodes": frozenset({"CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE"}),
+    "Reviews": frozenset({"CHILD", "REVIEW", "REVIEW_CODE"}),
+    "UASC": frozenset({"CHILD"}),
+    "OC3": frozenset({"CHILD", "DOB", "IN_TOUCH"}),
+    "AD1": frozenset({"CHILD", "DATE_INT"}),
+    "PlacedAdoption": frozenset({"CHILD", "DATE_PLACED"}),
+    "Missing": frozenset({"CHILD", "MISSING", "MIS_START"}),
+}
+NOT_IMPORTED = frozenset({"OC2", "PrevPerm", "SWEpisodes"})
+
+
+class TooManyErrors(Exception):
+    """Raised once MAX_ERRORS problems are known: more would only bury the first ones."""
+
+
+@dataclass(frozen=True)
+class Where:
+    """A place in the input: file label, row (header = 1) and, when known, the field."""
+
+    file: str
+    row: int = 0
+    field: str = ""
+
+    def __str__(self) -> str:
+        text = self.file
+        if self.row:
+            text += f" row {self.row}"
+        if self.field:
+            text += f", field {self.field}"
+        return text
+
+
+@dataclass
+class Problems:
+    """Errors (which stop the import) and warnings (which are reported) gathered in one pass."""
+
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def error(self, where: Where, message: str) -> None:
+        self.errors.append(f"{where}: {message}")
+        if len(self.errors) >= MAX_ERRORS:
+            raise TooManyErrors
+
+    def warn(self, where: Where, message: str) -> None:
+        self.warnings.append(f"{where}: {message}")
+
+
+@dataclass
+class Row:
+    """One checked data row: cleaned values (dates as ``date``, blanks as None) and its place."""
+
+    table: str
+    values: dict[str, object]
+    where: Where
+
+    def text(self, name: str) -> str:
+        value = self.values.get(name)
+        return value if isinstance(value, str) else ""
+
+    def date(self, name: str) -> dt.date | None:
+        value = self.values.get(name)
+        return value if isinstance(value, dt.date) else None
+
+
+@dataclass
+class Table:
+    name: str
+    path: Path
+    label: str
+    rows: list[Row]
+
+
+def discover(paths: Iterable[Path]) -> list[tuple[Path, str, list[str]]]:
+    """Each input file with a label for messages and the path parts that may name its year.
+
+    A folder is searched recursively for ``*.csv`` (any case); a file named on the command
+    line is read whatever it is called, since tables are known by their headers.
+    """
+    found: list[tuple[Path, str, list[str]]] = []
+    for path in paths:
+        if path.is_dir():
+            for file in sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() == ".csv"):
+                relative = file.relative_to(path)
+                found.append((file, str(relative), [path.name, *relative.parent.parts]))
+        else:
+            found.append((path, path.name, [path.parent.name]))
+    return found
+
+
+def year_in(parts: Iterable[str]) -> int | None:
+    """The last 4-digit year 2000-2099 in these path parts (the nearest folder wins)."""
+    years = [int(m) for part in parts for m in _YEAR.findall(part)]
+    return years[-1] if years else None
+
+
+def read_table(path: Path, label: str, problems: Problems) -> Table | None:
+    """Decode, split and check one CSV file; None (with errors recorded) if it cannot be read."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.error(Where(label), f"cannot be read ({exc.strerror or exc})")
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.error(
+            Where(label, line),
+            f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+            "save it as CSV UTF-8 and import again",
+        )
+        return None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        problems.error(Where(label, line), "contains a NUL byte: this is not a CSV text file")
+        return None
+    records = _split(text, label, problems)
+    if records is None:
+        return None
+    if not records:
+        problems.error(Where(label), "is empty: expected a header row naming an SSDA903 table's columns")
+        return None
+    header = records[0]
+    name = table_for_header(header)
+    if name is None:
+        problems.error(
+            Where(label, 1),
+            f"header {','.join(header)[:200]!r} matches no SSDA903 table "
+            f"({', '.join(SSDA903_TABLES)}); check the column names",
+        )
+        return None
+    columns = [h.strip().upper() for h in header]
+    rows = []
+    for number, record in enumerate(records[1:], start=2):
+        if not any(cell.strip() for cell in record):
+            continue  # a blank line, e.g. at the end of a hand-edited file
+        if len(record) != len(columns):
+            problems.error(
+                Where(label, number),
+                f"has {len(record)} values but the header has {len(columns)} columns "
+                "(a truncated or misaligned row)",
+            )
+            continue
+        row = _check_row(name, dict(zip(columns, record, strict=True)), Where(label, number), problems)
+        if row is not None:
+            rows.append(row)
+    return Table(name, path, label, rows)
+
+
+def _split(text: str, label: str, problems: Problems) -> list[list[str]] | None:
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        return [record for record in reader]
+    except csv.Error as exc:
+        problems.error(Where(label, reader.line_num), f"is not valid CSV ({exc})")
+        return None
+
+
+def _check_row(table: str, cells: dict[str, str], where: Where, problems: Problems) -> Row | None:
+    """Clean one row's cells; record each bad cell as an error naming its field."""
+    values: dict[str, object] = {}
+    ok = True
+    required = REQUIRED.get(table, frozenset({"CHILD"}))
+    for name, raw in cells.items():
+        here = Where(where.file, where.row, name)
+        value = raw.strip()
+        if len(value) > MAX_CELL:
+            problems.error(here, f"is {len(value)} characters long; no SSDA903 field is longer than 20")
+            ok = False
+            continue
+        if not value:
+            if name in required:
+                problems.error(here, "is blank but must have a value")
+                ok = False
+            values[name] = None
+            continue
+        if value[0] in _FORMULA_START:
+            problems.error(
+                here, f"{_show(value)} starts with {value[0]!r}: a spreadsheet formula, not SSDA903 data"
+            )
+            ok = False
+            continue
+        checked = _check_value(name, value, here, problems)
+        if checked is None:
+            ok = False
+        values[name] = checked
+    return Row(table, values, where) if ok else None
+
+
+def _check_value(name: str, value: str, where: Where, problems: Problems) -> object | None:
+    if name in _DATE_FIELDS:
+        return parse_date(value, where, problems)
+    if name in CURRENT_CODES:
+        return _check_code(name, value.upper(), where, problems)
+    pattern = _PATTERNS.get(name)
+    if pattern is not None and not pattern[0].fullmatch(value):
+        problems.error(where, f"{_show(value)} is not valid: expected {pattern[1]}")
+        return None
+    return value.upper() if name in {"HOME_POST", "PL_POST", "UPN"} else value
+
+
+def _check_code(name: str, code: str, where: Where, problems: Problems) -> str | None:
+    mapped = EARLIER_CODES.get(name, {}).get(code)
+    if mapped is not None:
+        problems.warn(where, f"earlier collection years' code {code!r} mapped to today's {mapped!r}")
+        return mapped
+    if code in CURRENT_CODES[name]:
+        return code
+    problems.error(where, f"{_show(code)} is not a valid {name} code")
+    return None
+
+
+def parse_date(value: str, where: Where, problems: Problems) -> dt.date | None:
+    """A dd/mm/YYYY date (sliced by hand: ``strptime`` is the slowest step of a large import)."""
+    if _DATE.fullmatch(value):
+        try:
+            return dt.date(int(value[6:10]), int(value[3:5]), int(value[0:2]))
+        except ValueError:
+            pass
+        problems.error(where, f"{_show(value)} is not a real date (dd/mm/YYYY)")
+        return None
+    problems.error(where, f"{_show(value)} is not a date in the form dd/mm/YYYY")
+    return None
+
+
+def _show(value: str) -> str:
+    """The value as quoted in a message, cut short so a huge cell cannot flood the terminal."""
+    shown = value if len(value) <= 40 else value[:40] + "..."
+    return '"' + shown.replace('"', '\\"') + '"'
