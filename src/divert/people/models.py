@@ -187,6 +187,12 @@ class Allocation(models.Model):
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="allocations")
     start = models.DateField()
     end = models.DateField(null=True, blank=True)
+    sw_reason = models.CharField(
+        "Reason for the new social worker (SW_REASON)",
+        max_length=6,
+        blank=True,
+        help_text="As a return recorded it; when blank, the SSDA903 export infers it from the history",
+    )
 
     objects = RestrictedQuerySet.as_manager()
 

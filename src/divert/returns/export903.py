@@ -356,7 +356,7 @@ def _social_workers(children: dict[int, Child], cy: CollectionYear) -> list[Row]
         for index, (allocation, end) in enumerate(_worker_sequence(held)):
             if end is not None and end < cy.start:
                 continue
-            reason = SW_REASON_FIRST if index == 0 else SW_REASON_CHANGE
+            reason = allocation.sw_reason or (SW_REASON_FIRST if index == 0 else SW_REASON_CHANGE)
             dob = fmt(child.date_of_birth)
             rows.append(
                 (child.child_id, dob, sw_id(allocation), fmt(allocation.start), fmt(cy.within(end)), reason)

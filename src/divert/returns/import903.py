@@ -18,13 +18,21 @@ Choices worth knowing:
   awaiting their real name from the case management system.
 - OC3 has no contact date: the contact is dated on the care leaver's birthday within the
   collection year (the return asks about contact "around the birthday").
-- OC2, PrevPerm and SWEpisodes are read and checked but not imported yet; the summary says so.
+- SWEpisodes become allocations (start SW_DECOM, end SW_DEC), keyed by (CHILD, SW_ID, SW_DECOM).
+  SW_ID names a worker: a Professional of the authority with that ``sw_id`` (or, for the
+  export's own "DIV" + 6-digit key, the worker with that key and no registration number).
+  An unknown SW_ID gets a placeholder worker "Social worker <SW_ID>" in the team "Imported
+  social workers", so the history is kept and the real worker can be linked later. A blank
+  SW_DEC never reopens an allocation the register holds as ended (a return does not know ends
+  after 31 March); SW_REASON is stored on the allocation, so the export writes it back as it came.
+- OC2 and PrevPerm are read and checked but not imported yet; the summary says so.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -37,7 +45,8 @@ from django.db import IntegrityError, models, transaction
 from divert.care.models import AdoptionRecord, CareLeaverContact, Episode, LookedAfterReview, MissingEpisode
 from divert.core import audit
 from divert.core.models import Authority
-from divert.people.models import Child
+from divert.people.models import Allocation, Child, Professional, Team
+from divert.returns.export903 import sw_id
 from divert.returns.parse903 import (
     NOT_IMPORTED,
     Problems,
@@ -64,6 +73,8 @@ EPISODE_FIELDS = (
     "urn",
 )
 WARNINGS_SHOWN = 20
+IMPORTED_TEAM = "Imported social workers"
+_EXPORT_KEY = re.compile(r"DIV([0-9]{6})")
 CHILD_FIELDS = ("sex", "date_of_birth", "ethnicity", "upn", "uasc", "uasc_ceased")
 
 
@@ -220,6 +231,8 @@ class _Plan:
         self.episodes: dict[tuple[str, dt.date], Row] = {}
         self.keyed: dict[str, dict[tuple[str, Any], tuple[dict[str, Any], Where]]] = defaultdict(dict)
         self.adoption: dict[str, dict[str, Any]] = {}
+        # (CHILD, SW_ID, SW_DECOM) -> the SWEpisodes row (its SW_DEC is the allocation's end)
+        self.allocations: dict[tuple[str, str, dt.date], Row] = {}
         self.existing: dict[str, Child] = {}
         self.missing_closed = 0
 
@@ -257,6 +270,8 @@ class _Plan:
                 self._take_oc3(ret, row)
             elif table.name in {"AD1", "PlacedAdoption"}:
                 self._take_adoption(row)
+            elif table.name == "SWEpisodes":
+                self._take_allocation(row)
 
     def _take_episode(self, ret: Return, row: Row) -> None:
         decom = row.date("DECOM")
@@ -280,6 +295,25 @@ class _Plan:
             )
             return
         self.episodes[key] = row  # a later return's row (e.g. now with DEC/REC) wins
+
+    def _take_allocation(self, row: Row) -> None:
+        """One social worker episode; a later return's row (e.g. now with SW_DEC) wins."""
+        start = row.date("SW_DECOM")
+        assert start is not None  # required, checked when read
+        end = row.date("SW_DEC")
+        if end is not None and end < start:
+            self.problems.error(Where(row.where.file, row.where.row, "SW_DEC"), "is before SW_DECOM")
+            return
+        key = (row.text("CHILD"), row.text("SW_ID"), start)
+        earlier = self.allocations.get(key)
+        if earlier is not None and earlier.where.file == row.where.file and earlier.values != row.values:
+            self.problems.error(
+                row.where,
+                f"repeats the social worker episode of CHILD {key[0]} with SW_ID {key[1]} starting "
+                f"{start:%d/%m/%Y} (row {earlier.where.row}) with different values",
+            )
+            return
+        self.allocations[key] = row
 
     def _keyed(self, kind: str, row: Row, key: tuple[str, Any], values: dict[str, Any]) -> None:
         if None in key:
@@ -340,6 +374,7 @@ class _Plan:
 
     def _child_ids(self) -> set[str]:
         ids = set(self.headers) | set(self.uasc) | {c for c, _ in self.episodes} | set(self.adoption)
+        ids |= {c for c, _, _ in self.allocations}
         for rows in self.keyed.values():
             ids |= {c for c, _ in rows}
         return ids
@@ -356,6 +391,8 @@ class _Plan:
                 places.setdefault(child, where)
         for child, record in self.adoption.items():
             places.setdefault(child, record["where"])
+        for (child, _, _), row in self.allocations.items():
+            places.setdefault(child, row.where)
         for child, where in sorted(places.items()):
             if child not in self.headers and child not in self.existing:
                 self.problems.error(
@@ -412,6 +449,7 @@ class _Plan:
                 MissingEpisode, "missing", children, lambda k: {"kind": k[0], "start": k[1], "end": k[2]}, ()
             )
             self._write_adoption(children)
+            self._write_allocations(children)
             audit.record(
                 actor,
                 "load",
@@ -557,6 +595,67 @@ class _Plan:
         self.summary.others["Adoption records:new"] = len(new)
         self.summary.others["Adoption records:updated"] = len(changed)
         self.summary.others["Adoption records:unchanged"] = len(self.adoption) - len(new) - len(changed)
+
+    def _write_allocations(self, children: dict[str, Child]) -> None:
+        """Create or close allocations keyed by (CHILD, SW_ID, start), the SW_ID read as the export
+        writes it, so re-importing an export of this register finds every allocation unchanged."""
+        if not self.allocations:
+            return
+        workers = self._workers({sw for _, sw, _ in self.allocations})
+        held = {
+            (a.child.child_id, sw_id(a), a.start): a
+            for a in Allocation.objects.filter(child__in=children.values()).select_related("child", "worker")
+        }
+        new, changed = [], []
+        for (child_id, worker_id, start), row in sorted(self.allocations.items()):
+            end, reason = row.date("SW_DEC"), row.text("SW_REASON")
+            obj = held.get((child_id, worker_id, start))
+            if obj is None:
+                worker = workers[worker_id]
+                new.append(
+                    Allocation(
+                        child=children[child_id],
+                        worker=worker,
+                        team_id=worker.team_id,
+                        start=start,
+                        end=end,
+                        sw_reason=reason,
+                    )
+                )
+            elif (end is not None and obj.end != end) or (reason and obj.sw_reason != reason):
+                obj.end = end if end is not None else obj.end
+                obj.sw_reason = reason or obj.sw_reason
+                changed.append(obj)
+        Allocation.objects.bulk_update(changed, ["end", "sw_reason"], batch_size=1000)
+        Allocation.objects.bulk_create(new, batch_size=1000)
+        self.summary.others["Social worker allocations:new"] = len(new)
+        self.summary.others["Social worker allocations:updated"] = len(changed)
+        unchanged = len(self.allocations) - len(new) - len(changed)
+        self.summary.others["Social worker allocations:unchanged"] = unchanged
+
+    def _workers(self, ids: set[str]) -> dict[str, Professional]:
+        """The worker each SW_ID names, creating a placeholder for each one the register lacks."""
+        staff = Professional.objects.filter(team__authority=self.authority).order_by("pk")
+        found: dict[str, Professional] = {}
+        for worker in staff.filter(sw_id__in=ids):
+            found.setdefault(worker.sw_id, worker)
+        keys = {int(m[1]): i for i in ids - found.keys() if (m := _EXPORT_KEY.fullmatch(i))}
+        for worker in staff.filter(pk__in=keys, sw_id=""):
+            found[keys[worker.pk]] = worker
+        missing = sorted(ids - found.keys())
+        if missing:
+            team, _ = Team.objects.get_or_create(
+                authority=self.authority, name=IMPORTED_TEAM, defaults={"kind": Team.Kind.CHILDREN_IN_CARE}
+            )
+            placeholders = [
+                Professional(name=f"Social worker {i}", job_title="Social worker", team=team, sw_id=i)
+                for i in missing
+            ]
+            for worker in Professional.objects.bulk_create(placeholders, batch_size=1000):
+                found[worker.sw_id] = worker
+        self.summary.others["Social workers:new"] = len(missing)
+        self.summary.others["Social workers:unchanged"] = len(ids) - len(missing)
+        return found
 
 
 _ADOPTION_FIELDS = (

@@ -29,6 +29,9 @@ _DATE = re.compile(r"[0-9]{2}/[0-9]{2}/[0-9]{4}")
 # injection when the file is opened in a spreadsheet, and never valid SSDA903 data.
 _PATTERNS: dict[str, tuple[re.Pattern[str], str]] = {
     "CHILD": (re.compile(r"[A-Za-z0-9][A-Za-z0-9_./-]{0,19}"), "1-20 letters, digits, _ . / -"),
+    # Fits Professional.sw_id; a Social Work England number or the export's "DIV" + key.
+    "SW_ID": (re.compile(r"[A-Za-z0-9][A-Za-z0-9_./-]{0,19}"), "1-20 letters, digits, _ . / -"),
+    "SW_REASON": (re.compile(r"[A-Z]{1,6}"), "a code of up to 6 capital letters, e.g. FCONTA or MANAGE"),
     "UPN": (re.compile(r"[A-Za-z0-9]{1,13}"), "up to 13 letters or digits"),
     "HOME_POST": (re.compile(r"[A-Za-z0-9][A-Za-z0-9 ]{0,7}"), "a postcode of up to 8 characters"),
     "PL_POST": (re.compile(r"[A-Za-z0-9][A-Za-z0-9 ]{0,7}"), "a postcode of up to 8 characters"),
@@ -58,8 +61,9 @@ REQUIRED: dict[str, frozenset[str]] = {
     "AD1": frozenset({"CHILD", "DATE_INT"}),
     "PlacedAdoption": frozenset({"CHILD", "DATE_PLACED"}),
     "Missing": frozenset({"CHILD", "MISSING", "MIS_START"}),
+    "SWEpisodes": frozenset({"CHILD", "SW_ID", "SW_DECOM"}),
 }
-NOT_IMPORTED = frozenset({"OC2", "PrevPerm", "SWEpisodes"})
+NOT_IMPORTED = frozenset({"OC2", "PrevPerm"})
 
 
 class TooManyErrors(Exception):
