@@ -8,7 +8,7 @@ from collections import Counter
 
 from divert.synth.authorities import choose
 from divert.synth.frontdoor import FrontDoor
-from divert.synth.generate import UPN_LETTERS, upn
+from divert.synth.generate import UPN_LETTERS, of_school_age, upn
 from divert.synth.names import full_name
 from divert.synth.postcodes import PostcodeBook, known_postcodes, normalise
 from divert.synth.sampling import Deck, QuantileDeck, lognormal_ppf
@@ -61,3 +61,10 @@ def test_a_contact_is_never_decided_before_it_was_received_even_across_a_clock_c
     for day in (dt.date(2025, 3, 30), dt.date(2024, 10, 27)) * 400:  # spring forward, fall back
         frontdoor._contact(child, day, "6", "nfa")
     assert all(c.decided > c.received for c in world.data.contacts)
+
+
+def test_a_child_of_school_age_has_a_upn_and_a_younger_child_un1() -> None:
+    today = dt.date(2025, 11, 23)
+    assert of_school_age(dt.date(2021, 8, 31), today)  # 4 on 31 August 2025
+    assert not of_school_age(dt.date(2021, 9, 1), today)
+    assert not of_school_age(dt.date(2021, 8, 31), dt.date(2025, 8, 30))  # the August before is 2024

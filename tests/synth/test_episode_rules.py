@@ -118,3 +118,26 @@ def _register_models() -> list[type[models.Model]]:
     from divert.synth.load import REGISTER
 
     return list(REGISTER)
+
+
+# The DfE's pairing of adopters' legal status with their number and genders (rules 514-524).
+ADOPTERS = {
+    "L0": ("1", {"M1", "F1"}),
+    "L11": ("2", {"MF"}),
+    "L12": ("2", {"MM", "FF"}),
+    "L2": ("2", {"MF", "MM", "FF"}),
+    "L3": ("2", {"MF"}),
+    "L4": ("2", {"MM", "FF"}),
+}
+
+
+def test_generated_adopters_legal_status_agrees_with_their_number_and_genders(data: AuthorityData) -> None:
+    assert data.adoptions
+    wrong = [
+        (a.number_of_adopters, a.sex_of_adopters, a.legal_status_of_adopters)
+        for a in data.adoptions
+        if a.legal_status_of_adopters not in ADOPTERS
+        or ADOPTERS[a.legal_status_of_adopters][0] != a.number_of_adopters
+        or a.sex_of_adopters not in ADOPTERS[a.legal_status_of_adopters][1]
+    ]
+    assert wrong == []

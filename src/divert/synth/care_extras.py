@@ -157,14 +157,16 @@ def _adoption(care: Care, p: Period) -> None:
     matched = matched if placed is None or matched is None or matched <= placed else placed
     couple = rng.random() < 0.85
     sex = weighted(rng, {"MF": 85, "FF": 8, "MM": 7}) if couple else weighted(rng, {"F1": 85, "M1": 15})
-    # SSDA903 LS_ADOPTR: L0 married, L11/L12 civil partners (same / opposite sex), L2 unmarried
-    # couple, L4 single. One draw either way, so the rest of the stream is unchanged.
+    # SSDA903 LS_ADOPTR, as the DfE rules read it (514-524): L0 a single adopter; L11 / L12 a
+    # married couple of different / the same gender; L2 civil partners; L3 / L4 an unmarried
+    # couple of different / the same gender. One draw for a couple either way, so the rest of
+    # the random stream is unchanged.
     if not couple:
-        legal = "L4"
+        legal = "L0"
     elif sex == "MF":
-        legal = weighted(rng, {"L0": 70, "L12": 3, "L2": 27})
+        legal = weighted(rng, {"L11": 70, "L3": 27, "L2": 3})
     else:
-        legal = weighted(rng, {"L11": 60, "L2": 40})
+        legal = weighted(rng, {"L12": 40, "L2": 30, "L4": 30})
     foster = placed_spell is not None and placed_spell.place == "A5"
     w.data.adoptions.append(
         AdoptionRec(p.child, decision, matched, placed, foster, "2" if couple else "1", sex, legal)

@@ -8,6 +8,7 @@ they first became known.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import fields
 from typing import Any
 
@@ -47,7 +48,7 @@ def generate(spec: AuthoritySpec, book: PostcodeBook, seed: int, window: Window)
     care.simulate()
     frontdoor.simulate()
     data = _keep_window(world.data, window)
-    _number(data, spec)
+    _number(data, spec, window.today)
     return data
 
 
@@ -124,12 +125,21 @@ def upn(la_number: int, serial: int, year: int) -> str:
     return UPN_LETTERS[total % 23] + body
 
 
-def _number(data: AuthorityData, spec: AuthoritySpec) -> None:
+def of_school_age(dob: dt.date, today: dt.date) -> bool:
+    """Four or older at the 31 August before ``today``: the DfE's test for "should have a UPN"
+    (SSDA903 rule 209, CIN 8770Q)."""
+    last_august = dt.date(today.year if today >= dt.date(today.year, 8, 31) else today.year - 1, 8, 31)
+    return age_on(dob, last_august) >= 4
+
+
+def _number(data: AuthorityData, spec: AuthoritySpec, today: dt.date) -> None:
+    """Child ids, and UPNs as the register holds them today: a child who has reached school age
+    has one (a school gave it), a younger child is UN1, an unaccompanied child UN2."""
     for n, child in enumerate(data.children, start=1):
         child.child_id = f"{spec.la_number}{n:06d}"
         if child.uasc:
             child.upn = "UN2"
-        elif age_on(child.dob, child.first_seen) < 6:
+        elif not of_school_age(child.dob, today):
             child.upn = "UN1"
         else:
             child.upn = upn(spec.la_number, n, child.dob.year + 5)
