@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -26,23 +27,25 @@ def data() -> AuthorityData:
     return generate(spec, books[spec.code], 3, Window.for_today(dt.date(2025, 11, 23), 5))
 
 
+def _ep(e: Any, child: object, dob: dt.date) -> Ep:
+    """One episode, from the generator's records or the register's rows (same field names)."""
+    return Ep(
+        child,
+        dob,
+        e.decom,
+        e.dec,
+        e.rne,
+        e.ls,
+        e.place,
+        e.place_provider,
+        e.rec,
+        e.reason_place_change,
+        e.pl_post,
+    )
+
+
 def _episodes(data: AuthorityData) -> list[Ep]:
-    return [
-        Ep(
-            e.child,
-            data.children[e.child].dob,
-            e.decom,
-            e.dec,
-            e.rne,
-            e.ls,
-            e.place,
-            e.place_provider,
-            e.rec,
-            e.reason_place_change,
-            e.pl_post,
-        )
-        for e in data.episodes
-    ]
+    return [_ep(e, e.child, data.children[e.child].dob) for e in data.episodes]
 
 
 def test_generated_episodes_chain_without_overlaps_and_with_valid_codes(data: AuthorityData) -> None:
@@ -85,22 +88,7 @@ def test_unaccompanied_children_are_a_few_percent_of_those_who_come_into_care(da
 def test_the_register_after_synth_keeps_the_rules_and_every_coded_field_holds_a_valid_code() -> None:
     call_command("synth", *SMALL)
     rows = Episode.objects.select_related("child").order_by("child_id", "decom")
-    episodes = [
-        Ep(
-            e.child_id,
-            e.child.date_of_birth,
-            e.decom,
-            e.dec,
-            e.rne,
-            e.ls,
-            e.place,
-            e.place_provider,
-            e.rec,
-            e.reason_place_change,
-            e.pl_post,
-        )
-        for e in rows
-    ]
+    episodes = [_ep(e, e.child_id, e.child.date_of_birth) for e in rows]
     assert episodes and broken_rules(episodes) == []
     for model in (Child, Episode, Provider, FosterHousehold, AdoptionRecord, *_register_models()):
         for field in model._meta.concrete_fields:
