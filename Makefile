@@ -25,6 +25,9 @@ demo: $(BIN)/divert $(VALIDATORS)/bin/python
 	DEBUG=1 $(BIN)/divert migrate --no-input
 	DEBUG=1 $(BIN)/divert synth --if-empty
 	DEBUG=1 $(BIN)/divert demo-users
+	@# The task worker (imports, validations) runs beside the web server and stops with it.
+	DEBUG=1 $(BIN)/divert db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/divert runserver 127.0.0.1:8000
 
 # Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).

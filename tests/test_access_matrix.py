@@ -16,12 +16,16 @@ pat (police; Sid is shared with the police), ana (analyst), hos (head of service
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib import admin
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from divert.returns.models import ReturnJob
 from tests.conftest import World
 
 OK = "200"
@@ -37,20 +41,54 @@ WHO = ("alice", "tom", "sam", "mo", "pat", "ana", "hos", "fin", "adam", "anonymo
 
 @dataclass(frozen=True)
 class Page:
-    """A page by URL name, with the world's child it is about (``ava``, ``sid``, ``eli``), or a raw path."""
+    """A page by URL name, with the world's child it is about (``ava``, ``sid``, ``eli``), or a raw path.
+
+    ``job`` makes a finished returns validation job of the world's authority (``ours``) or of
+    the other authority (``theirs``) for the page to be about.
+    """
 
     name: str
     child: str = ""
     path: str = ""
+    job: str = ""
 
     def url(self, world: World) -> str:
         if self.path:
             return self.path
+        if self.job:
+            return reverse(self.name, kwargs={"pk": _returns_job(world, self.job, self.name).pk})
         children = {"ava": world.child_north, "sid": world.child_south, "eli": world.child_elsewhere}
         return reverse(self.name, kwargs={"pk": children[self.child].pk} if self.child else None)
 
     def __str__(self) -> str:
-        return self.path or (f"{self.name}[{self.child}]" if self.child else self.name)
+        return self.path or (
+            f"{self.name}[{self.child or self.job}]" if self.child or self.job else self.name
+        )
+
+
+def _returns_job(world: World, whose: str, page: str) -> ReturnJob:
+    """A finished validation, or for the file page a finished CIN export with its file."""
+    authority = world.authority if whose == "ours" else world.other_authority
+    output = ""
+    if page == "returns:job_file":
+        folder = Path(settings.DIVERT_UPLOAD_DIR) / f"export-{whose}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "cin-census-2025.xml").write_text("<Message/>")
+        output = str(folder / "cin-census-2025.xml")
+    return ReturnJob.objects.create(
+        authority=authority,
+        created_by=world.users["ana"],
+        kind=ReturnJob.Kind.EXPORT_CIN if output else ReturnJob.Kind.VALIDATE,
+        year=2025,
+        status=ReturnJob.Status.DONE,
+        summary={"reports": []},
+        output=output,
+    )
+
+
+@pytest.fixture(autouse=True)
+def _uploads_in_tmp(settings: Any, tmp_path: Path) -> None:
+    settings.DIVERT_UPLOAD_DIR = tmp_path / "uploads"
 
 
 # fmt: off
@@ -94,6 +132,33 @@ MATRIX: dict[Page, tuple[str, ...]] = {
         (NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, OK,       SIGN_IN),
     Page("admin:people_locality_changelist"):
         (NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, OK,       SIGN_IN),
+    # Statutory returns: the performance analyst and the head of service, for their own authority.
+    Page("returns:index"):
+        (DENIED,   DENIED,   DENIED,   DENIED,   DENIED,   OK,       OK,       DENIED,   DENIED,   SIGN_IN),
+    Page("returns:upload"):
+        (DENIED,   DENIED,   DENIED,   DENIED,   DENIED,   OK,       OK,       DENIED,   DENIED,   SIGN_IN),
+    Page("returns:export_903", path="/returns/2025/ssda903.zip"):
+        (DENIED,   DENIED,   DENIED,   DENIED,   DENIED,   OK,       OK,       DENIED,   DENIED,   SIGN_IN),
+    Page("returns:export_cin", path="/returns/2025/cin-census/"):
+        (NO_GET,   NO_GET,   NO_GET,   NO_GET,   NO_GET,   NO_GET,   NO_GET,   NO_GET,   NO_GET,   SIGN_IN),
+    Page("returns:validate", path="/returns/2025/validate/"):
+        (NO_GET,   NO_GET,   NO_GET,   NO_GET,   NO_GET,   NO_GET,   NO_GET,   NO_GET,   NO_GET,   SIGN_IN),
+    Page("returns:job", job="ours"):
+        (DENIED,   DENIED,   DENIED,   DENIED,   DENIED,   OK,       OK,       DENIED,   DENIED,   SIGN_IN),
+    Page("returns:job", job="theirs"):
+        (DENIED,   DENIED,   DENIED,   DENIED,   DENIED,   HIDDEN,   HIDDEN,   DENIED,   DENIED,   SIGN_IN),
+    Page("returns:job_status", job="ours"):
+        (DENIED,   DENIED,   DENIED,   DENIED,   DENIED,   OK,       OK,       DENIED,   DENIED,   SIGN_IN),
+    Page("returns:job_status", job="theirs"):
+        (DENIED,   DENIED,   DENIED,   DENIED,   DENIED,   HIDDEN,   HIDDEN,   DENIED,   DENIED,   SIGN_IN),
+    Page("returns:job_results_csv", job="ours"):
+        (DENIED,   DENIED,   DENIED,   DENIED,   DENIED,   OK,       OK,       DENIED,   DENIED,   SIGN_IN),
+    Page("returns:job_results_csv", job="theirs"):
+        (DENIED,   DENIED,   DENIED,   DENIED,   DENIED,   HIDDEN,   HIDDEN,   DENIED,   DENIED,   SIGN_IN),
+    Page("returns:job_file", job="ours"):
+        (DENIED,   DENIED,   DENIED,   DENIED,   DENIED,   OK,       OK,       DENIED,   DENIED,   SIGN_IN),
+    Page("returns:job_file", job="theirs"):
+        (DENIED,   DENIED,   DENIED,   DENIED,   DENIED,   HIDDEN,   HIDDEN,   DENIED,   DENIED,   SIGN_IN),
     # Children are never in the admin: even the administrator finds nothing there.
     Page("", path="/admin/people/child/"):
         (NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, HIDDEN,   SIGN_IN),

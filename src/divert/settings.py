@@ -154,3 +154,9 @@ DIVERT_VALIDATOR_PYTHON = envstr(
 )
 
 AUTHENTICATION_BACKENDS = ["divert.core.backends.DivertBackend"]
+
+# Uploaded returns wait here for the import task, and CIN exports for their download: outside
+# the static files, never served as pages, deleted after use (docs/returns.md). The limit is on
+# an upload's total size.
+DIVERT_UPLOAD_DIR = Path(envstr("DIVERT_UPLOAD_DIR", str(VAR_DIR / "uploads")) or "uploads")
+DIVERT_UPLOAD_MAX_MB = envint("DIVERT_UPLOAD_MAX_MB", 200)

@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
-from divert.core.roles import CHILD_SCOPE, CHILD_WRITERS, Scope
+from divert.core.roles import CHILD_SCOPE, CHILD_WRITERS, RETURNS_ROLES, Scope
 
 if TYPE_CHECKING:
     from divert.core.models import User
@@ -86,6 +86,16 @@ def can(user: User | Any, action: Action, child: models.Model) -> bool:
     from divert.people.models import Child
 
     return restrict(Child.objects.filter(pk=child.pk), user, action).exists()
+
+
+def may_use_returns(user: User | Any) -> bool:
+    """Whether ``user`` may export, import and validate their authority's statutory returns."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.role in RETURNS_ROLES
+        and user.authority_id
+    )
 
 
 class RestrictedQuerySet(models.QuerySet[M]):

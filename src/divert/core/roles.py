@@ -46,3 +46,8 @@ CHILD_SCOPE: dict[str, str] = {
 
 # Roles that may change a child's record (within their scope).
 CHILD_WRITERS = frozenset({Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.MASH_OFFICER})
+
+# Roles that prepare the statutory returns (SSDA903, CIN census): export, import and validate
+# for their authority. Importing writes children's records in bulk, so it is kept to the
+# performance team and the head of service who signs the return off.
+RETURNS_ROLES = frozenset({Role.ANALYST, Role.HEAD_OF_SERVICE})

@@ -28,7 +28,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         authority = _authority(options.get("authority"))
         try:
-            summary = import_903(options["paths"], authority)
+            summary = import_903(options["paths"], authority, progress=self._progress)
         except ImportFailed as failed:
             raise CommandError(
                 f"Import refused, nothing was written ({len(failed.errors)} error(s)):\n"
@@ -37,6 +37,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Imported SSDA903 returns for {authority.name}.")
         for line in summary.lines():
             self.stdout.write(line)
+
+    def _progress(self, done: int, total: int, stage: str) -> None:
+        """One line per step on stderr, so the summary on stdout stays clean for scripts."""
+        self.stderr.write(f"[{done}/{total}] {stage}", style_func=lambda text: text)
 
 
 def _authority(code: str | None) -> Authority:
