@@ -18,10 +18,12 @@ from divert.core.codes import (
     LegalStatus,
     Placement,
     PlaceProvider,
+    PreviousPermanence,
     ReasonEpisodeCeased,
     ReasonNewEpisode,
     ReasonPlaceChange,
     ReviewParticipation,
+    SDQReason,
 )
 from divert.people.models import Child
 
@@ -280,3 +282,104 @@ class CareLeaverContact(models.Model):
 
     def __str__(self) -> str:
         return f"Care leaver contact {self.date:%d/%m/%Y}"
+
+
+class AnnualHealthOutcome(models.Model):
+    """What the SSDA903 OC2 table asks about a child looked after continuously for 12 months at 31 March.
+
+    One row per child per collection year (``year`` is the year the collection ends, as in the
+    returns): the outcomes describe that year, so last year's answers stay as they were returned.
+    A blank (null) item was not asked or not known: SDQ is for ages 4 to 16, conviction from 10,
+    the health check under 5, and the two intervention items only when substance misuse was found.
+    The rules below are the DfE's own consistency rules, held as database guarantees (a
+    nullable column is tested ``IS NOT NULL`` too: SQL lets a CHECK on NULL pass).
+    """
+
+    child_path = "child"
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="health_outcomes")
+    year = models.PositiveSmallIntegerField("Collection year (the year it ends, 31 March)")
+    sdq_score = models.PositiveSmallIntegerField(
+        "Strengths and difficulties score (0-40)", null=True, blank=True
+    )
+    sdq_reason = models.CharField(
+        "Reason for no SDQ score", max_length=4, choices=SDQReason.choices, blank=True
+    )
+    convicted = models.BooleanField(
+        "Convicted or subject to a youth caution in the year", null=True, blank=True
+    )
+    health_check = models.BooleanField("Development assessments up to date (under 5)", null=True, blank=True)
+    immunisations = models.BooleanField("Immunisations up to date", null=True, blank=True)
+    teeth_check = models.BooleanField("Teeth checked by a dentist", null=True, blank=True)
+    health_assessment = models.BooleanField("Annual health assessment", null=True, blank=True)
+    substance_misuse = models.BooleanField("Substance misuse problem identified", null=True, blank=True)
+    intervention_received = models.BooleanField("Received an intervention for it", null=True, blank=True)
+    intervention_offered = models.BooleanField("Offered an intervention (refused)", null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["child", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["child", "year"], name="one_health_outcome_per_year"),
+            models.CheckConstraint(
+                name="health_sdq_score_0_to_40",
+                condition=models.Q(sdq_score__isnull=True) | models.Q(sdq_score__lte=40),
+            ),
+            models.CheckConstraint(  # DfE rule 197a
+                name="health_sdq_score_or_reason_not_both",
+                condition=models.Q(sdq_score__isnull=True) | models.Q(sdq_reason=""),
+            ),
+            models.CheckConstraint(  # DfE rules 192/193: the interventions follow a misuse found
+                name="health_intervention_only_for_misuse",
+                condition=models.Q(substance_misuse__isnull=False, substance_misuse=True)
+                | (
+                    models.Q(intervention_received__isnull=True) & models.Q(intervention_offered__isnull=True)
+                ),
+            ),
+            models.CheckConstraint(  # DfE rule 158: "offered" is asked only when none was received
+                name="health_offered_only_when_not_received",
+                condition=models.Q(intervention_offered__isnull=True)
+                | models.Q(intervention_received__isnull=False, intervention_received=False),
+            ),
+            _in_choices("sdq_reason", SDQReason, blank=True),
+        ]
+
+    def __str__(self) -> str:
+        return f"Health outcomes {self.year - 1}/{self.year % 100:02d}"
+
+
+class PreviousPermanenceOrder(models.Model):
+    """The permanence a child had before this period of care (SSDA903 PrevPerm).
+
+    Asked when a child starts to be looked after: had they been adopted, or left an earlier
+    period of care under a special guardianship or child arrangements order? Most had not
+    (``Z1``), and then the authority and date that made the order are blank.
+    """
+
+    child_path = "child"
+    child = models.OneToOneField(Child, on_delete=models.CASCADE, related_name="previous_permanence")
+    option = models.CharField(
+        "Previous permanence (PREV_PERM)", max_length=2, choices=PreviousPermanence.choices
+    )
+    la_code = models.CharField(
+        "Authority that arranged it (LA_PERM)",
+        max_length=3,
+        blank=True,
+        help_text="The DfE's three-digit LA number, or WAL, SCO, NIR or NUK outside England",
+    )
+    date = models.DateField("Date of the order (DATE_PERM)", null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "previous permanence orders"
+        constraints = [
+            _in_choices("option", PreviousPermanence),
+            models.CheckConstraint(  # DfE rule 635: no authority or date without an order
+                name="previous_permanence_none_has_no_details",
+                condition=~models.Q(option="Z1") | (models.Q(la_code="") & models.Q(date__isnull=True)),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Previous permanence {self.option}"

@@ -204,6 +204,26 @@ class ReviewParticipation(models.TextChoices):
     PN7 = "PN7", "Child does not attend nor are their views conveyed to the review"
 
 
+class SDQReason(models.TextChoices):
+    """SSDA903 OC2 SDQ_REASON: why a child looked after for 12 months has no SDQ score."""
+
+    SDQ1 = "SDQ1", "No form returned as the child was aged under 4 or over 17 at the latest assessment"
+    SDQ2 = "SDQ2", "Carer(s) refused to complete and return the questionnaire"
+    SDQ3 = "SDQ3", "Not possible to complete the questionnaire due to the severity of the child's disability"
+    SDQ4 = "SDQ4", "Other"
+    SDQ5 = "SDQ5", "Child or young person refuses to allow an SDQ to be completed"
+
+
+class PreviousPermanence(models.TextChoices):
+    """SSDA903 PrevPerm PREV_PERM: the permanence order a child had before this period of care."""
+
+    P1 = "P1", "Adoption"
+    P2 = "P2", "Special guardianship order"
+    P3 = "P3", "Residence order or child arrangements order naming with whom the child is to live"
+    P4 = "P4", "Unknown"
+    Z1 = "Z1", "Child has not previously had a permanence option"
+
+
 class ReferralSource(models.TextChoices):
     """CIN census referral source codes."""
 

@@ -101,6 +101,12 @@ class Child(models.Model):
     home_postcode = models.CharField(max_length=8, blank=True)
     locality = models.ForeignKey(Locality, null=True, blank=True, on_delete=models.SET_NULL)
     date_of_death = models.DateField(null=True, blank=True)
+    is_mother = models.BooleanField(
+        "Is herself a mother", default=False, help_text="SSDA903 MOTHER, for a looked-after girl"
+    )
+    first_child_born = models.DateField(
+        "Date of birth of her first child", null=True, blank=True, help_text="SSDA903 MC_DOB"
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -119,6 +125,18 @@ class Child(models.Model):
             models.CheckConstraint(
                 name="uasc_ceased_only_for_uasc",
                 condition=models.Q(uasc_ceased__isnull=True) | models.Q(uasc=True),
+            ),
+            models.CheckConstraint(  # DfE rules 174 and 612
+                name="only_a_mother_has_a_first_child",
+                condition=models.Q(first_child_born__isnull=True) | models.Q(is_mother=True),
+            ),
+            models.CheckConstraint(
+                name="a_boy_is_not_a_mother", condition=~models.Q(sex="M", is_mother=True)
+            ),
+            models.CheckConstraint(  # DfE rule 621
+                name="first_child_born_after_mother",
+                condition=models.Q(first_child_born__isnull=True)
+                | models.Q(first_child_born__gt=models.F("date_of_birth")),
             ),
         ]
         indexes = [

@@ -21,10 +21,12 @@ from divert.core.codes import (
     LegalStatus,
     Placement,
     PlaceProvider,
+    PreviousPermanence,
     ReasonEpisodeCeased,
     ReasonNewEpisode,
     ReasonPlaceChange,
     ReviewParticipation,
+    SDQReason,
     Sex,
 )
 
@@ -53,4 +55,6 @@ CURRENT_CODES: dict[str, frozenset[str]] = {
     "REVIEW_CODE": _values(ReviewParticipation),
     "IN_TOUCH": _values(CareLeaverContact.InTouch),
     "MISSING": _values(MissingEpisode.Kind),
+    "SDQ_REASON": _values(SDQReason),
+    "PREV_PERM": _values(PreviousPermanence),
 }

@@ -101,9 +101,17 @@ def parse_report(data: dict[str, Any]) -> ValidationReport:
     )
 
 
-def run_validator(kind: str, year: int, path: Path, local_authority: str) -> ValidationReport:
-    """Run the DfE rules for ``kind`` ("903" or "cin") on an exported return at ``path``."""
+def run_validator(
+    kind: str, year: int, path: Path, local_authority: str, previous: Path | None = None
+) -> ValidationReport:
+    """Run the DfE rules for ``kind`` ("903" or "cin") on an exported return at ``path``.
+
+    ``previous`` is last year's SSDA903 return (a folder of tables): without it the rules that
+    compare the two years are "not checked".
+    """
     command = [str(validator_python()), str(RUNNER), kind, "--year", str(year), "--la", local_authority]
+    if previous is not None:
+        command += ["--previous", str(previous)]
     done = subprocess.run([*command, str(path)], capture_output=True, text=True, check=False)  # noqa: S603
     if done.returncode != 0:
         raise RuntimeError(f"The DfE validator did not run: {done.stderr.strip()[-2000:]}")

@@ -1,7 +1,7 @@
 """Run the DfE's SSDA903 or CIN census rules on an exported return and print the results as JSON.
 
 This script runs INSIDE the validators' own environment (``.venv-validators``: they pin pandas
-< 2), never in Divert's: ``python validator_runner.py 903 --year 2025 DIR`` or
+< 2), never in Divert's: ``python validator_runner.py 903 --year 2025 [--previous DIR2024] DIR`` or
 ``python validator_runner.py cin --year 2025 FILE``. It imports nothing
 from Divert. Each rule is reported as passed, failed (with its failing rows) or "not checked"
 (it crashed, or its tables were not supplied): a rule that did not run is never reported passed.
@@ -25,22 +25,35 @@ def ruleset_for(year: int) -> str:
     return f"lac{year - 1}_{str(year)[2:]}"
 
 
-def _non_empty_tables(folder: Path) -> list[dict[str, Any]]:
-    """The CSV tables with at least one data row: a header-only CSV crashes the validator's reader."""
+def _non_empty_tables(folder: Path, description: str = "This year") -> list[dict[str, Any]]:
+    """The CSV tables with at least one data row: a header-only CSV crashes the validator's reader.
+
+    ``description`` tells the validator whose tables they are: "This year", or "Prev year" for
+    last year's return (read as ``Header_last``, ``Episodes_last``, ...)."""
     files = []
     for path in sorted(folder.glob("*.csv")):
         content = path.read_bytes()
         if len(content.strip().splitlines()) > 1:
-            files.append({"name": path.name, "file_content": content, "description": "This year"})
+            files.append({"name": path.name, "file_content": content, "description": description})
     return files
 
 
-def run_903(year: int, folder: Path, local_authority: str) -> dict[str, Any]:
+def input_files(folder: Path, previous: Path | None = None) -> list[dict[str, Any]]:
+    """This year's tables, then last year's when given: the rules comparing the two years
+    (202-208, 452, 453, 502, 1001, 1002, 1010, ...) only run when last year's are supplied."""
+    files = _non_empty_tables(folder)
+    if previous is not None:
+        files += _non_empty_tables(previous, "Prev year")
+    return files
+
+
+def run_903(year: int, folder: Path, local_authority: str, previous: Path | None = None) -> dict[str, Any]:
     """All rules of the year's ruleset, as a JSON-ready report."""
     lac = importlib.import_module("lac_validator.lac_validator")
     registry = importlib.import_module(f"lac_validator.rules.{ruleset_for(year)}").registry
     metadata = {"collectionYear": str(year), "localAuthority": local_authority}
-    validator = lac.LacValidator(metadata=metadata, files=_non_empty_tables(folder), registry=registry)
+    files = input_files(folder, previous)
+    validator = lac.LacValidator(metadata=metadata, files=files, registry=registry)
     crashed = {str(code) for code in validator.fails}
     skipped = {str(code) for code in validator.skips}
     rules = []
@@ -146,6 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("kind", choices=["903", "cin"])
     parser.add_argument("--year", type=int, required=True)
     parser.add_argument("--la", default="", help="The authority's ONS (UTLA) code")
+    parser.add_argument("--previous", type=Path, help="SSDA903: the folder of last year's return")
     parser.add_argument("path", type=Path)
     args = parser.parse_args(argv)
     logging.disable(logging.CRITICAL)  # the validators log every rule; keep stdout pure JSON
@@ -153,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.kind == "cin":
             report = run_cin(args.year, args.path)
         else:
-            report = run_903(args.year, args.path, args.la)
+            report = run_903(args.year, args.path, args.la, args.previous)
     json.dump(report, sys.stdout)
     return 0
 

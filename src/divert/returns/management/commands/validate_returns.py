@@ -1,4 +1,8 @@
-"""``divert validate-returns --year YYYY``: export the SSDA903 and CIN returns, check them by DfE rules."""
+"""``divert validate-returns --year YYYY``: export the SSDA903 and CIN returns, check them by DfE rules.
+
+The SSDA903 return of the year before is exported too and given to the validator as last
+year's, so that the rules comparing the two years run.
+"""
 
 from __future__ import annotations
 
@@ -39,14 +43,17 @@ class Command(BaseCommand):
         with tempfile.TemporaryDirectory() as scratch:
             folder = options["dir"] or Path(scratch)
             for kind in kinds:
+                previous = None
                 if kind == "903":
                     target = folder / "903"
                     export_903(options["year"], target, authority)
+                    previous = folder / "903-previous"  # last year's return, in this year's codes
+                    export_903(options["year"] - 1, previous, authority, codes_year=options["year"])
                 else:
                     target = folder / "cin.xml"
                     export_cin(options["year"], target, authority)
                 try:
-                    report = run_validator(kind, options["year"], target, authority.code)
+                    report = run_validator(kind, options["year"], target, authority.code, previous)
                 except (ValidatorUnavailable, RuntimeError) as error:
                     raise CommandError(str(error)) from error
                 self._print(report, show_passed=options["all"])
