@@ -26,7 +26,7 @@ from divert.core.access import may_use_returns, restrict
 from divert.people.models import Child
 from divert.returns.export903 import export_903
 from divert.returns.models import ReturnJob
-from divert.returns.validation import FAILED, NOT_CHECKED, PASSED, STATUSES
+from divert.returns.validation import EXPLAINED, FAILED, NOT_CHECKED, PASSED, STATUSES
 
 YEARS_SHOWN = 5
 CHILDREN_SHOWN = 500
@@ -34,7 +34,12 @@ LINK_BATCH = 5000
 FIRST_YEAR = 2015
 # A fixed timestamp inside the zip, so the same register gives the same bytes (as the CSVs do).
 ZIP_TIME = (2000, 1, 1, 0, 0, 0)
-STATUS_TAGS = {FAILED: "govuk-tag--red", NOT_CHECKED: "govuk-tag--yellow", PASSED: "govuk-tag--green"}
+STATUS_TAGS = {
+    FAILED: "govuk-tag--red",
+    NOT_CHECKED: "govuk-tag--yellow",
+    EXPLAINED: "govuk-tag--blue",
+    PASSED: "govuk-tag--green",
+}
 
 
 def require_returns_user(user: Any) -> None:

@@ -21,7 +21,9 @@ RUNNER = Path(__file__).with_name("validator_runner.py")
 PASSED = "passed"
 FAILED = "failed"
 NOT_CHECKED = "not checked"
-STATUSES = (FAILED, NOT_CHECKED, PASSED)
+#: Failed by the tool, shown by the whole register to be a false positive (``explain.py``).
+EXPLAINED = "explained"
+STATUSES = (FAILED, NOT_CHECKED, EXPLAINED, PASSED)
 
 
 class ValidatorUnavailable(RuntimeError):
@@ -57,6 +59,10 @@ class ValidationReport:
     year: int
     ruleset: str
     rules: list[RuleResult]
+
+    def sort(self) -> None:
+        """Failed rules first, then not checked, explained and passed; most children first."""
+        self.rules.sort(key=lambda r: (STATUSES.index(r.status), -len(r.children), r.code))
 
     def with_status(self, status: str) -> list[RuleResult]:
         return [r for r in self.rules if r.status == status]
@@ -95,10 +101,11 @@ def parse_report(data: dict[str, Any]) -> ValidationReport:
         )
         for r in data.get("rules", [])
     ]
-    rules.sort(key=lambda r: (STATUSES.index(r.status), -len(r.children), r.code))
-    return ValidationReport(
+    report = ValidationReport(
         str(data.get("return", "")), int(data["year"]), str(data.get("ruleset", "")), rules
     )
+    report.sort()
+    return report
 
 
 def run_validator(

@@ -12,14 +12,15 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from divert.returns.export903 import authority_by_code, export_903
-from divert.returns.exportcin import export_cin
+from divert.returns.checking import check_register
+from divert.returns.export903 import authority_by_code
 from divert.returns.validation import (
+    EXPLAINED,
     FAILED,
     NOT_CHECKED,
+    STATUSES,
     ValidationReport,
     ValidatorUnavailable,
-    run_validator,
 )
 
 
@@ -43,17 +44,8 @@ class Command(BaseCommand):
         with tempfile.TemporaryDirectory() as scratch:
             folder = options["dir"] or Path(scratch)
             for kind in kinds:
-                previous = None
-                if kind == "903":
-                    target = folder / "903"
-                    export_903(options["year"], target, authority)
-                    previous = folder / "903-previous"  # last year's return, in this year's codes
-                    export_903(options["year"] - 1, previous, authority, codes_year=options["year"])
-                else:
-                    target = folder / "cin.xml"
-                    export_cin(options["year"], target, authority)
                 try:
-                    report = run_validator(kind, options["year"], target, authority.code, previous)
+                    report = check_register(kind, options["year"], authority, folder)
                 except (ValidatorUnavailable, RuntimeError) as error:
                     raise CommandError(str(error)) from error
                 self._print(report, show_passed=options["all"])
@@ -62,16 +54,15 @@ class Command(BaseCommand):
             raise CommandError(f"{failed} rules failed.")
 
     def _print(self, report: ValidationReport, *, show_passed: bool) -> None:
-        counts = {s: len(report.with_status(s)) for s in ("failed", "not checked", "passed")}
-        self.stdout.write(
-            f"{'SSDA903' if report.kind == '903' else 'CIN census'} {report.year} ({report.ruleset}): "
-            f"{counts['failed']} failed, "
-            f"{counts['not checked']} not checked, {counts['passed']} passed"
-        )
+        counts = ", ".join(f"{len(report.with_status(s))} {s}" for s in STATUSES)
+        label = "SSDA903" if report.kind == "903" else "CIN census"
+        self.stdout.write(f"{label} {report.year} ({report.ruleset}): {counts}")
         for rule in report.rules:
             if rule.status == FAILED:
                 self.stdout.write(f"FAILED {rule.code}: {len(rule.children)} children: {rule.message}")
                 self.stdout.write(f"    children: {', '.join(rule.children[:10])}")
+            elif rule.status == EXPLAINED:
+                self.stdout.write(f"EXPLAINED {rule.code}: {len(rule.children)} children: {rule.reason}")
             elif rule.status == NOT_CHECKED:
                 self.stdout.write(f"NOT CHECKED {rule.code} ({rule.reason}): {rule.message}")
             elif show_passed:
