@@ -66,7 +66,7 @@ def test_the_command_prints_failed_and_not_checked_rules(
     with pytest.raises(CommandError, match="1 rules failed"):
         call_command("validate_returns", "--year", "2025", "--return", "903")
     out = capsys.readouterr().out
-    assert "1 failed, 2 not checked, 1 passed" in out
+    assert "1 failed, 2 not checked, 0 explained, 1 passed" in out
     assert "FAILED 393: 2 children" in out
     assert "NOT CHECKED 231 (the rule crashed)" in out
 
