@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from divert.cases.models import Assessment, ChildProtectionPlan, CINPlan, Conference, Section47
 from divert.frontdoor.models import Referral
@@ -91,3 +93,29 @@ def test_an_enquiry_completed_before_the_year_is_returned_when_its_conference_fe
     assert _text(details, "Section47/S47ActualStartDate") == ["2024-03-20"]
     assert _text(details, "Section47/DateOfInitialCPC") == ["2024-04-10"]
     assert _text(details, "ChildProtectionPlans/CPPstartDate") == ["2024-04-10"]
+
+
+def test_the_census_reads_the_register_in_the_same_few_queries_however_many_referrals(census: Any) -> None:
+    """One query per table, not one per referral (the demo authority's census made 30,000)."""
+    with CaptureQueriesContext(connection) as one_child:
+        build_cin(2025)
+    sid = census.child_south
+    referral = Referral.objects.create(child=sid, date=D(2024, 6, 3), source="2A", primary_need="N2")
+    Assessment.objects.create(child=sid, referral=referral, start=D(2024, 6, 3), authorised=D(2024, 7, 1))
+    s47 = Section47.objects.create(
+        child=sid,
+        referral=referral,
+        strategy_discussion=D(2024, 6, 10),
+        start=D(2024, 6, 10),
+        icpc_required=True,
+    )
+    plan = ChildProtectionPlan.objects.create(
+        child=sid, referral=referral, start=D(2024, 6, 28), category="PHY"
+    )
+    Conference.objects.create(child=sid, section47=s47, kind="initial", date=D(2024, 6, 28), plan_made=True)
+    Conference.objects.create(child=sid, plan=plan, kind="review", date=D(2024, 9, 20), plan_made=True)
+    CINPlan.objects.create(child=sid, referral=referral, start=D(2024, 7, 1))
+    with CaptureQueriesContext(connection) as two_children:
+        root = build_cin(2025)
+    assert len(root.findall("Children/Child")) == 2
+    assert len(two_children.captured_queries) == len(one_child.captured_queries) <= 8

@@ -68,6 +68,8 @@ ACCOMMODATION = {
     "Y1": 11.0,
 }
 
+UNDER_18_ACCOMMODATION = {code: weight for code, weight in ACCOMMODATION.items() if code not in {"Z1", "Z2"}}
+
 
 def after_care(care: Care, p: Period, episodes: list[EpisodeRec], referral: int) -> None:
     ended = p.exit if p.exit is not None and p.exit <= care.w.today else None
@@ -137,11 +139,34 @@ def _missing(care: Care, p: Period, ended: dt.date | None) -> None:
     if stop <= start:
         return
     years = (stop - start).days / 365
+    spells = []
     for _ in range(poisson(rng, years * MISSING_RATE[p.stability])):
         day = start + days(rng.randrange(max(1, (stop - start).days)))
         back = day + days(rng.choice((0, 0, 1, 1, 2, 3, 5)))
         kind = "M" if rng.random() < 0.75 else "A"
+        spells.append((day, min(back, _latest_return(p, day)), kind))
+    returned = dt.date.min
+    for day, back, kind in sorted(spells):
+        if day < returned:
+            continue  # a child cannot go missing again before coming back (rule 574)
+        returned = back
         w.data.missing.append(MissingRec(p.child, kind, day, back if back <= w.today else None))
+
+
+def _latest_return(p: Period, day: dt.date) -> dt.date:
+    """The last day a child missing on ``day`` can be back by: before the placement (or care)
+    they went missing from ends, and by the 31 March the collection year closes.
+
+    The DfE rules read a spell still open at 31 March as one left open when the placement
+    ended (575, 577, whose checks fill an open placement's end with 31 March), so the
+    register does not hold a spell across the year end that the return would show open.
+    """
+    moves = [s.start for s in p.spells if s.start > day]
+    ends = [min(moves)] if moves else []
+    if p.exit is not None:
+        ends.append(p.exit)
+    march = dt.date(day.year if day.month <= 3 else day.year + 1, 3, 31)
+    return min([march, *(end - days(1) for end in ends)])
 
 
 def _adoption(care: Care, p: Period) -> None:
@@ -188,7 +213,10 @@ def _leaver(care: Care, p: Period, ended: dt.date | None) -> None:
         in_touch = weighted(rng, {"YES": 88, "NO": 5, "REFU": 3, "NREQ": 2, "RHOM": 2})
         active = in_touch == "YES"
         activity = weighted(rng, ACTIVITY) if active else ""
-        accommodation = weighted(rng, ACCOMMODATION) if active else ""
+        # Staying put (Z1, Z2: with former foster carers) starts at 18: not at the 17th (rule 3001).
+        accommodation = (
+            weighted(rng, ACCOMMODATION if age >= 18 else UNDER_18_ACCOMMODATION) if active else ""
+        )
         w.data.leaver_contacts.append(LeaverContactRec(p.child, day, in_touch, activity, accommodation))
 
 
@@ -227,7 +255,11 @@ def _allocate(care: Care, p: Period, ended: dt.date | None) -> None:
 
 
 def _close_referral(care: Care, p: Period, ended: dt.date | None, referral: int) -> None:
-    """The child's CIN episode stays open through care; some who go home keep a CIN plan a while."""
+    """The child's CIN episode stays open through care; some who go home keep a CIN plan a while.
+
+    It closes when care (or that plan) ends, or later if an assessment or enquiry begun before
+    care is still going on (``close_referral`` keeps that order).
+    """
     rng, w = care.rng, care.w
     if ended is None:
         return
@@ -238,6 +270,5 @@ def _close_referral(care: Care, p: Period, ended: dt.date | None, referral: int)
             w.touch(p.child, p.start, None)
             return
         close = after
-    reason = CLOSURE.get(p.exit_code, "RC7")
-    care.fd.close_referral(referral, close, reason)
-    w.touch(p.child, p.start, close)
+    closed = care.fd.close_referral(referral, close, CLOSURE.get(p.exit_code, "RC7"))
+    w.touch(p.child, p.start, closed)

@@ -7,6 +7,13 @@ to early help, assessed (within 45 working days mostly), planned for as a child 
 or taken to a strategy discussion, section 47 enquiry and initial conference. A closed
 case may come back: about 22% of referrals are within 12 months of the child's last one.
 Contacts that never become referrals make up the rest of the front door's work.
+
+The register keeps the order a real case file has, which the CIN census rules check: a section 47
+enquiry is carried out through the child's assessment, so the assessment is authorised only once
+the enquiry has concluded (at its initial conference, when one is held); a referral closes only
+after everything recorded on it has ended; and "closed after assessment" (RC8, RC9) is the reason
+only for a case that had nothing but its assessment, the one kind of case whose assessment may
+find no factors (21).
 """
 
 from __future__ import annotations
@@ -30,6 +37,9 @@ from divert.synth.timeline import add_years, month_starts
 from divert.synth.world import World, days
 
 LONDON = ZoneInfo("Europe/London")
+NO_FACTORS = "21"  # the assessment found nothing: the case closes after it (RC8 or RC9)
+NO_FACTORS_SHARE = 0.16  # of assessments followed by no further action or early help
+AFTER_ASSESSMENT_ONLY = frozenset({"RC8", "RC9"})
 FACTORS = (
     "1B",
     "2B",
@@ -50,7 +60,6 @@ FACTORS = (
     "18B",
     "19B",
     "20",
-    "21",
     "22A",
     "23A",
     "24A",
@@ -114,6 +123,11 @@ class FrontDoor:
         self.assessment_days = QuantileDeck(rng, _assessment_days, size=40)
         self.conference_days = QuantileDeck(rng, _conference_days, size=20)
         self.care_paths = {band: Deck(rng, weights, size=20) for band, weights in CARE_PATH.items()}
+        # What is recorded on each referral, so that it closes only after all of it (see close_referral).
+        self._busy_until: dict[int, dt.date] = {}
+        self._running: set[int] = set()  # referrals with something still open today
+        self._beyond_assessment: set[int] = set()  # referrals with a section 47 or a plan
+        self._assessment_of: dict[int, int] = {}  # referral -> index of its assessment
 
     # --- the stream of referrals not leading to care --------------------------------------
     def simulate(self) -> None:
@@ -202,9 +216,30 @@ class FrontDoor:
         refs.append(ReferralRec(child, contact, day, source, need, route, max(day, decided), re_referral))
         return len(refs) - 1, max(day, decided)
 
-    def close_referral(self, referral: int, day: dt.date, reason: str) -> None:
+    def _record(self, referral: int, end: dt.date | None, *, beyond_assessment: bool = False) -> None:
+        """Something recorded on ``referral`` ends on ``end`` (None: still open today)."""
+        if end is None:
+            self._running.add(referral)
+        else:
+            self._busy_until[referral] = max(end, self._busy_until.get(referral, end))
+        if beyond_assessment:
+            self._beyond_assessment.add(referral)
+
+    def close_referral(self, referral: int, day: dt.date, reason: str) -> dt.date | None:
+        """Close the referral on ``day``, or later if something recorded on it ends later; returns
+        the closing day, or None when something on it is still open today (the case stays open).
+
+        A case that went beyond its assessment (a section 47 enquiry, a plan) was not "closed after
+        assessment": RC8 and RC9 become RC7 (CIN census rule 2990).
+        """
         ref = self.w.data.referrals[referral]
-        ref.closed, ref.closure_reason = max(day, ref.date), reason
+        day = max(day, ref.date, self._busy_until.get(referral, day))
+        if referral in self._running or day > self.w.today:
+            return None
+        if reason in AFTER_ASSESSMENT_ONLY and referral in self._beyond_assessment:
+            reason = "RC7"
+        ref.closed, ref.closure_reason = day, reason
+        return day
 
     def _assessment(self, child: int, referral: int, start: dt.date) -> dt.date | None:
         w, rng = self.w, self.rng
@@ -213,8 +248,24 @@ class FrontDoor:
         factors = ",".join(sorted(rng.sample(FACTORS, rng.randint(1, 3))))
         done = w.clip(authorised)
         w.data.assessments.append(AssessmentRec(child, referral, start, done, factors))
+        self._assessment_of[referral] = len(w.data.assessments) - 1
         w.allocate(child, "assessment", start, done)
+        self._record(referral, done)
         return done
+
+    def _conclude_assessment(self, referral: int, concluded: dt.date | None) -> dt.date | None:
+        """The referral's assessment, through which a section 47 enquiry was carried out, is
+        authorised no earlier than the enquiry concluded (None: not yet); returns its date."""
+        rec = self.w.data.assessments[self._assessment_of[referral]]
+        if rec.authorised is not None:
+            rec.authorised = None if concluded is None else max(rec.authorised, concluded)
+        self._record(referral, rec.authorised)
+        return rec.authorised
+
+    def _no_factors(self, referral: int) -> None:
+        """Some assessments that end in no further action or early help found no factors at all."""
+        if self.rng.random() < NO_FACTORS_SHARE:
+            self.w.data.assessments[self._assessment_of[referral]].factors = NO_FACTORS
 
     def _cin_plan(
         self, child: int, referral: int, start: dt.date, median: float | None = None
@@ -227,6 +278,7 @@ class FrontDoor:
         done = w.clip(end)
         w.data.cin_plans.append(PlanRec(child, referral, start, done))
         w.allocate(child, "cin", start, done)
+        self._record(referral, done, beyond_assessment=True)
         return done
 
     def _section47(
@@ -235,7 +287,29 @@ class FrontDoor:
         w, rng = self.w, self.rng
         completed = w.clip(w.working_days(day, rng.randint(5, 15)))
         w.data.section47s.append(Section47Rec(child, referral, day, day, conference, completed))
+        if conference:  # it concludes by its conference: see _concluded_by_conference
+            self._beyond_assessment.add(referral)
+        else:
+            self._record(referral, completed, beyond_assessment=True)
         return len(w.data.section47s) - 1, completed
+
+    def _concluded_by_conference(self, s47: int, icpc: dt.date) -> dt.date | None:
+        """An enquiry that leads to an initial conference has concluded by the conference.
+        Returns the conference day (None: still to come), after which the assessment the
+        enquiry was carried out through is authorised."""
+        rec, w = self.w.data.section47s[s47], self.w
+        if icpc > w.today:
+            self._record(rec.referral, None)
+            return None
+        rec.completed = icpc if rec.completed is None else min(rec.completed, icpc)
+        self._record(rec.referral, icpc)
+        return icpc
+
+    def _not_conferenced(self, s47: int) -> None:
+        """The child came into care before the conference, which was then not needed."""
+        rec = self.w.data.section47s[s47]
+        rec.icpc_required = False
+        self._record(rec.referral, rec.completed)
 
     def _cp_plan(
         self, child: int, referral: int, s47: int, conference: dt.date, until: dt.date | None
@@ -257,12 +331,12 @@ class FrontDoor:
             w.data.conferences.append(ConferenceRec(child, None, plan, "review", review, not final))
             if final:
                 plans[plan].end = review
-                return review
+                break
             review += days(rng.randint(150, 182))
-        if stop <= w.today:
-            plans[plan].end = stop
-            return stop
-        return None
+        else:
+            plans[plan].end = stop if stop <= w.today else None
+        self._record(referral, plans[plan].end, beyond_assessment=True)
+        return plans[plan].end
 
     # --- one referral and what follows ----------------------------------------------------
     def _case(self, child: int, day: dt.date, re_referral: bool) -> dt.date | None:
@@ -279,32 +353,39 @@ class FrontDoor:
         if assessed is None:
             return self._open(child, day)
         outcome = self.after.deal()
-        if outcome == "nfa":
-            return self._close(child, referral, day, assessed, "RC8")
-        if outcome == "early_help":
-            return self._close(child, referral, day, assessed, "RC9")
+        if outcome in {"nfa", "early_help"}:
+            self._no_factors(referral)
+            return self._close(child, referral, day, assessed, "RC8" if outcome == "nfa" else "RC9")
         if outcome == "strategy":
-            return self._after_strategy(child, referral, day, assessed)
+            # Concerns found in the course of the assessment: the strategy discussion is held
+            # before it is finished, and the enquiry is carried out through it.
+            return self._after_strategy(child, referral, day, decided + (assessed - decided) * 2 // 3)
         return self._plan_then_close(child, referral, day, assessed)
 
     def _after_strategy(self, child: int, referral: int, referred: dt.date, day: dt.date) -> dt.date | None:
+        """A strategy discussion on ``day`` and its section 47 enquiry, carried out through the
+        referral's assessment; what follows starts once that assessment is authorised."""
         w, rng = self.w, self.rng
         conference = rng.random() < params.ICPC_SHARE
         s47, completed = self._section47(child, referral, day, conference=conference)
         if not conference:
-            if completed is None:
+            assessed = self._conclude_assessment(referral, completed)
+            if assessed is None:
                 return self._open(child, referred)
             if rng.random() < 0.45:
-                return self._plan_then_close(child, referral, referred, completed)
-            return self._close(child, referral, referred, completed, "RC8")
+                return self._plan_then_close(child, referral, referred, assessed)
+            return self._close(child, referral, referred, assessed, "RC7")
         icpc = w.working_days(day, max(1, round(self.conference_days.deal())))
+        assessed = self._conclude_assessment(referral, self._concluded_by_conference(s47, icpc))
         if icpc > w.today:
             return self._open(child, referred)
         if rng.random() >= params.CP_PLAN_SHARE or icpc >= w.eighteenth(child):
             w.data.conferences.append(ConferenceRec(child, s47, None, "initial", icpc, False))
+            if assessed is None:
+                return self._open(child, referred)
             if rng.random() < 0.6:
-                return self._plan_then_close(child, referral, referred, icpc)
-            return self._close(child, referral, referred, icpc, "RC7")
+                return self._plan_then_close(child, referral, referred, assessed)
+            return self._close(child, referral, referred, assessed, "RC7")
         ended = self._cp_plan(child, referral, s47, icpc, None)
         w.allocate(child, "cin", icpc, ended)
         if ended is None:
@@ -326,11 +407,11 @@ class FrontDoor:
     def _close(
         self, child: int, referral: int, referred: dt.date, day: dt.date, reason: str
     ) -> dt.date | None:
-        if day > self.w.today:
+        closed = self.close_referral(referral, day, reason)
+        if closed is None:
             return self._open(child, referred)
-        self.close_referral(referral, day, reason)
-        self.w.touch(child, referred, day)
-        return day
+        self.w.touch(child, referred, closed)
+        return closed
 
     def _open(self, child: int, referred: dt.date) -> dt.date | None:
         """The case is still open today (so there is no closing day to return)."""
@@ -350,9 +431,10 @@ class FrontDoor:
             referral, decided = self._referral(
                 child, start, "strategy" if emergency else "assessment", need, False, source
             )
-            if emergency:
-                self._section47(child, referral, start, conference=False)
+            enquiry = self._section47(child, referral, start, conference=False) if emergency else None
             self._assessment(child, referral, start)
+            if enquiry is not None:
+                self._conclude_assessment(referral, enquiry[1])
             w.touch(child, start, None)
             return referral
         path = self.care_paths[band].deal()
@@ -367,15 +449,19 @@ class FrontDoor:
         elif path == "cin" and assessed is not None and assessed < start:
             w.data.cin_plans.append(PlanRec(child, referral, assessed, start))
             w.allocate(child, "cin", assessed, start)
+            self._record(referral, start, beyond_assessment=True)
         w.touch(child, day, None)
         return referral
 
     def _history_cp(self, child: int, referral: int, day: dt.date, start: dt.date) -> None:
         w = self.w
-        s47, _ = self._section47(child, referral, day, conference=True)
+        s47, completed = self._section47(child, referral, day, conference=True)
         icpc = w.working_days(day, max(1, round(self.conference_days.deal())))
         if icpc >= start:
+            self._not_conferenced(s47)
+            self._conclude_assessment(referral, completed)
             return
+        self._conclude_assessment(referral, self._concluded_by_conference(s47, icpc))
         w.allocate(child, "cin", icpc, start)
         self._cp_plan(child, referral, s47, icpc, start)
 
