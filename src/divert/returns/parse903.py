@@ -63,16 +63,19 @@ REQUIRED: dict[str, frozenset[str]] = {
     "Missing": frozenset({"CHILD", "MISSING", "MIS_START"}),
     "SWEpisodes": frozenset({"CHILD", "SW_ID", "SW_DECOM"}),
 }
-NOT_IMPORTED = frozenset({"OC2", "PrevPerm"})
+NOT_IMPORTED: frozenset[str] = frozenset()  # every table is imported (OC2, PrevPerm since 2026-11)
 
 
 class TooManyErrors(Exception):
     """Raised once MAX_ERRORS problems are known: more would only bury the first ones."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a national import holds millions of these
 class Where:
-    """A place in the input: file label, row (header = 1) and, when known, the field."""
+    """A place in the input: file label, row (header = 1) and, when known, the field.
+
+    In an XML file the "row" is the line of the element holding the values, and says so.
+    """
 
     file: str
     row: int = 0
@@ -81,7 +84,7 @@ class Where:
     def __str__(self) -> str:
         text = self.file
         if self.row:
-            text += f" row {self.row}"
+            text += f" {'line' if self.file.lower().endswith('.xml') else 'row'} {self.row}"
         if self.field:
             text += f", field {self.field}"
         return text
@@ -103,7 +106,7 @@ class Problems:
         self.warnings.append(f"{where}: {message}")
 
 
-@dataclass
+@dataclass(slots=True)  # a national import holds millions of rows in memory at once
 class Row:
     """One checked data row: cleaned values (dates as ``date``, blanks as None) and its place."""
 
@@ -131,13 +134,15 @@ class Table:
 def discover(paths: Iterable[Path]) -> list[tuple[Path, str, list[str]]]:
     """Each input file with a label for messages and the path parts that may name its year.
 
-    A folder is searched recursively for ``*.csv`` (any case); a file named on the command
-    line is read whatever it is called, since tables are known by their headers.
+    A folder is searched recursively for ``*.csv`` and ``*.xml`` (any case; an XML file is a
+    whole return, see ``xml903``); a file named on the command line is read whatever it is
+    called, since tables are known by their headers.
     """
     found: list[tuple[Path, str, list[str]]] = []
     for path in paths:
         if path.is_dir():
-            for file in sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() == ".csv"):
+            wanted = {".csv", ".xml"}
+            for file in sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in wanted):
                 relative = file.relative_to(path)
                 found.append((file, str(relative), [path.name, *relative.parent.parts]))
         else:
@@ -190,7 +195,7 @@ def read_table(path: Path, label: str, problems: Problems) -> Table | None:
     columns = [h.strip().upper() for h in header]
     rows = []
     for number, record in enumerate(records[1:], start=2):
-        if not any(cell.strip() for cell in record):
+        if not "".join(record).strip():
             continue  # a blank line, e.g. at the end of a hand-edited file
         if len(record) != len(columns):
             problems.error(
@@ -218,19 +223,24 @@ def _check_row(table: str, cells: dict[str, str], where: Where, problems: Proble
     """Clean one row's cells; record each bad cell as an error naming its field."""
     values: dict[str, object] = {}
     ok = True
-    required = REQUIRED.get(table, frozenset({"CHILD"}))
+    required = REQUIRED.get(table, _CHILD_ONLY)
+    clean = _clean_cells()
     for name, raw in cells.items():
-        here = Where(where.file, where.row, name)
+        known = clean.get((name, raw), _UNSEEN)
+        if known is not _UNSEEN:
+            values[name] = known
+            continue
         value = raw.strip()
+        if not value:
+            if name in required:
+                problems.error(Where(where.file, where.row, name), "is blank but must have a value")
+                ok = False
+            values[name] = None
+            continue
+        here = Where(where.file, where.row, name)
         if len(value) > MAX_CELL:
             problems.error(here, f"is {len(value)} characters long; no SSDA903 field is longer than 20")
             ok = False
-            continue
-        if not value:
-            if name in required:
-                problems.error(here, "is blank but must have a value")
-                ok = False
-            values[name] = None
             continue
         if value[0] in _FORMULA_START:
             problems.error(
@@ -238,11 +248,31 @@ def _check_row(table: str, cells: dict[str, str], where: Where, problems: Proble
             )
             ok = False
             continue
+        reported = len(problems.errors) + len(problems.warnings)
         checked = _check_value(name, value, here, problems)
         if checked is None:
             ok = False
+        elif len(problems.errors) + len(problems.warnings) == reported:
+            clean[(name, raw)] = checked
         values[name] = checked
     return Row(table, values, where) if ok else None
+
+
+# Cells already checked and found clean, by (column, raw text). Codes, dates, postcodes and
+# workers repeat across a return, and checking each afresh was most of the reading time of a
+# national-size import; sharing the cleaned value also keeps one ``date`` object per date. A
+# cell that raised an error or a warning is never kept, so every problem is still reported at
+# its own row. Cleared when it grows large, so a long-running worker's memory stays bounded.
+_CLEAN: dict[tuple[str, str], object] = {}
+_CLEAN_LIMIT = 200_000
+_UNSEEN = object()
+_CHILD_ONLY = frozenset({"CHILD"})
+
+
+def _clean_cells() -> dict[tuple[str, str], object]:
+    if len(_CLEAN) > _CLEAN_LIMIT:
+        _CLEAN.clear()
+    return _CLEAN
 
 
 def _check_value(name: str, value: str, where: Where, problems: Problems) -> object | None:
