@@ -140,12 +140,9 @@ def test_a_census_imported_into_the_register_it_came_from_changes_nothing(
 
 def test_the_synthetic_census_comes_back_byte_for_byte(tmp_path: Path) -> None:
     """Plans that ended before the year are not in the census, yet its NumberOfPreviousCPP
-    counts them; they are removed first so that the file holds the whole history (the count
-    is tested on its own below)."""
+    counts them: the import keeps the count, so the file comes back the same."""
     call_command("synth", "--children", "5000", "--years", "4", "--today", "2025-11-23")
-    old = ChildProtectionPlan.objects.filter(end__lt=D(2024, 4, 1))
-    Conference.objects.filter(plan__in=old).delete()
-    old.delete()
+    assert ChildProtectionPlan.objects.filter(end__lt=D(2024, 4, 1)).exists()
     call_command("export_cin", "--year", "2025", "--out", str(tmp_path / "a.xml"))
     flush_register()
     call_command("import_cin", str(tmp_path / "a.xml"))
@@ -155,17 +152,26 @@ def test_the_synthetic_census_comes_back_byte_for_byte(tmp_path: Path) -> None:
     assert first == second
 
 
-def test_a_plan_before_the_census_year_is_counted_by_the_file_and_warned_about(
-    census: Any, tmp_path: Path
-) -> None:
+def test_a_plan_before_the_census_year_is_still_counted_after_the_import(census: Any, tmp_path: Path) -> None:
     ava = census.child_north
     ChildProtectionPlan.objects.create(child=ava, start=D(2020, 1, 6), end=D(2021, 1, 4), category="EMO")
     first = _write(tmp_path / "cin.xml").read_bytes()
     assert b"<NumberOfPreviousCPP>1<" in first
     flush_register()
     summary = import_cin([tmp_path / "cin.xml"], census.authority)
+    assert summary.warnings == []
+    assert [p.earlier_plans_not_held for p in ChildProtectionPlan.objects.all()] == [1]
+    assert _write(tmp_path / "again.xml").read_bytes() == first
+
+
+def test_a_count_lower_than_the_registers_is_warned_about(census: Any, tmp_path: Path) -> None:
+    path = _write(tmp_path / "cin.xml")
+    ChildProtectionPlan.objects.create(
+        child=census.child_north, start=D(2019, 1, 7), end=D(2019, 9, 2), category="EMO"
+    )
+    summary = import_cin([path], census.authority)
     assert [w.split(": ", 1)[1] for w in summary.warnings] == [
-        "is 1 but the register will hold 0 earlier plan(s) for this child"
+        "is 0 but the register holds 1 earlier plan(s) for this child"
     ]
     assert summary.warnings[0].startswith("cin.xml line ")
 

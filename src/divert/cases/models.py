@@ -100,6 +100,11 @@ class ChildProtectionPlan(models.Model):
     start = models.DateField()
     category = models.CharField(max_length=3, choices=CPCategory.choices)
     end = models.DateField(null=True, blank=True)
+    earlier_plans_not_held = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="Earlier plans the register does not hold: a census imported from the previous "
+        "system counted them (NumberOfPreviousCPP) though they ended before its first year.",
+    )
 
     objects = RestrictedQuerySet.as_manager()
 

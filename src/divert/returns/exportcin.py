@@ -193,7 +193,7 @@ def _protection_plans(details: ET.Element, referral: Referral, cy: CollectionYea
         _add(element, "CPPendDate", iso(cy.within(plan.end)))
         _add(element, "InitialCategoryOfAbuse", plan.category)
         _add(element, "LatestCategoryOfAbuse", plan.category)
-        _add(element, "NumberOfPreviousCPP", str(index))
+        _add(element, "NumberOfPreviousCPP", str(index + plan.earlier_plans_not_held))
         for review in found.reviews.get(plan.pk, []):
             if cy.contains(review.date):
                 _add(ET.SubElement(element, "Reviews"), "CPPreviewDate", iso(review.date))

@@ -603,7 +603,7 @@ ITEM_FIELDS: dict[str, tuple[str, ...]] = {
     "assessment": ("authorised", "factors"),
     "cin_plan": ("end",),
     "section47": ("strategy_discussion", "icpc_required", "completed"),
-    "cp_plan": ("end", "category"),
+    "cp_plan": ("end", "category", "earlier_plans_not_held"),
 }
 ITEM_END = {"assessment": "authorised", "cin_plan": "end", "section47": None, "cp_plan": "end"}
 CHILD_FIELDS = ("sex", "date_of_birth", "ethnicity", "upn", "disability", "date_of_death")
@@ -719,8 +719,9 @@ class _Plan:
             item.values["completed_by"] = dt.date(last, 3, 31)
 
     def _check_previous_plans(self) -> None:
-        """NumberOfPreviousCPP counts plans the register may not hold (before the years imported):
-        a difference is reported, not refused."""
+        """NumberOfPreviousCPP counts plans the register may not hold (ended before the years
+        imported): the difference is kept on the plan so that the census says the same again.
+        A count lower than the register's own is reported, not refused."""
         held: dict[str, set[dt.date]] = defaultdict(set)
         for child_id, start in ChildProtectionPlan.objects.filter(child__in=self.held.values()).values_list(
             "child__child_id", "start"
@@ -732,10 +733,13 @@ class _Plan:
             starts |= {p.values["start"] for p in plans}
             for plan in plans:
                 previous, known = plan.values["previous"], sum(1 for s in starts if s < plan.values["start"])
-                if previous is not None and previous != known:
+                if previous is None:
+                    continue
+                plan.values["earlier_plans_not_held"] = max(previous - known, 0)
+                if previous < known:
                     self.problems.warn(
                         Where(plan.where.file, plan.where.row, "NumberOfPreviousCPP"),
-                        f"is {previous} but the register will hold {known} earlier plan(s) for this child",
+                        f"is {previous} but the register holds {known} earlier plan(s) for this child",
                     )
 
     # -- writing --------------------------------------------------------------------------------
