@@ -104,10 +104,46 @@ def test_overlapping_allocations_become_one_worker_at_a_time(register: Any) -> N
     Allocation.objects.create(
         child=register.child_north, worker=other, team=register.north, start=D(2024, 9, 1)
     )
+    # The first worker held the case from 1 January, before Ava came into care on 10 February:
+    # the return's social worker episode starts with her care (rule SW12STG2).
     assert build_903(2025)["SWEpisodes"] == [
-        ("N0001", "17/05/2012", "SW123456", "01/01/2024", "01/09/2024", "FCONTA"),
+        ("N0001", "17/05/2012", "SW123456", "10/02/2024", "01/09/2024", "FCONTA"),
         ("N0001", "17/05/2012", f"DIV{other.pk:06d}", "01/09/2024", "", "MANAGE"),
     ]
+
+
+def test_social_worker_episodes_cover_care_only_and_the_last_stays_open(register: Any) -> None:
+    """SW12STG2: no episode starts before care began or after it ended; SW17STG2 and SW11bSTG2:
+    the child's last episode is open even when care ended in the year (Episodes says it did)."""
+    child = register.child_north
+    Episode.objects.filter(child=child, decom=D(2024, 6, 1)).update(dec=D(2024, 12, 1), rec="E4A")
+    first = Allocation.objects.get(child=child)
+    Allocation.objects.filter(pk=first.pk).update(end=D(2024, 12, 1))
+    after_care = Professional.objects.create(name="Cal Cin", team=register.north, sw_id="SW777777")
+    Allocation.objects.create(child=child, worker=after_care, team=register.north, start=D(2024, 12, 20))
+    rows = build_903(2025)["SWEpisodes"]
+    assert [(row[3], row[4], row[5]) for row in rows] == [("10/02/2024", "", "FCONTA")]
+
+
+def test_a_second_period_of_care_starts_with_a_first_contact(register: Any) -> None:
+    """Sid's care ended on 31 March 2024 and began again on 10 August, with a new worker."""
+    child = register.child_south
+    worker = Professional.objects.create(name="Nia New", team=register.south)
+    Allocation.objects.create(child=child, worker=worker, team=register.south, start=D(2024, 8, 1))
+    _episode(child, D(2024, 8, 10), None)
+    rows = [row[3:] for row in build_903(2025)["SWEpisodes"] if row[0] == "S0001"]
+    assert rows == [("10/08/2024", "", "FCONTA")]
+
+
+def test_placed_with_parents_has_no_urn_from_2025_26_but_own_carers_keep_xxxxxxx(register: Any) -> None:
+    """Rule 242 (2025/26): "XXXXXXX" is for placements with carers or adopters only."""
+    child = register.child_north
+    Episode.objects.filter(child=child, decom=D(2024, 6, 1)).update(place="P1", urn="XXXXXXX")
+    Episode.objects.filter(child=child, decom=D(2024, 2, 10)).update(urn="XXXXXXX")
+    assert [row[12] for row in build_903(2026)["Episodes"]] == [""]
+    assert [row[12] for row in build_903(2025)["Episodes"]] == ["XXXXXXX", "XXXXXXX"]
+    Episode.objects.filter(child=child, decom=D(2024, 6, 1)).update(place="U4")
+    assert [row[12] for row in build_903(2026)["Episodes"]] == ["XXXXXXX"]
 
 
 def test_a_care_leavers_contact_is_returned_with_zero_for_not_applicable(world: Any) -> None:
@@ -134,3 +170,13 @@ def test_another_authority_is_exported_only_when_asked_for(register: Any, tmp_pa
     _episode(register.child_elsewhere, D(2024, 5, 1))
     call_command("export_903", "--year", "2025", "--out", str(tmp_path), "--authority", "E06000031")
     assert (tmp_path / "Header.csv").read_text().splitlines()[1].startswith("E0001,")
+
+
+def test_an_unaccompanied_childs_uasc_status_ceases_on_the_18th_birthday_known_in_advance(
+    register: Any,
+) -> None:
+    """Rule 205B: DUC is the 18th birthday in every year's return, before and after it comes."""
+    type(register.child_north).objects.filter(pk=register.child_north.pk).update(uasc=True)
+    assert build_903(2025)["UASC"] == [("N0001", "F", "17/05/2012", "17/05/2030")]
+    type(register.child_north).objects.filter(pk=register.child_north.pk).update(uasc_ceased=D(2025, 1, 9))
+    assert build_903(2025)["UASC"][0][3] == "09/01/2025"

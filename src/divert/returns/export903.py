@@ -17,15 +17,24 @@ from pathlib import Path
 
 from django.db.models import Q
 
-from divert.care.models import AdoptionRecord, CareLeaverContact, Episode, LookedAfterReview, MissingEpisode
+from divert.care.models import (
+    AdoptionRecord,
+    AnnualHealthOutcome,
+    CareLeaverContact,
+    Episode,
+    LookedAfterReview,
+    MissingEpisode,
+    PreviousPermanenceOrder,
+)
+from divert.core.codes import SHORT_BREAK_STATUSES
 from divert.core.models import Authority
 from divert.people.models import Allocation, Child
 from divert.returns.tables import DATE_FORMAT, SSDA903_TABLES
 
 Row = tuple[str, ...]
 
-# The social worker episode reasons: the first allocation is the child's first contact with a
-# worker; every later one is recorded as a management decision (the register does not hold why).
+# The social worker episode reasons: the first worker of a period of care is the child's first
+# contact; every later one is recorded as a management decision (the register does not hold why).
 SW_REASON_FIRST = "FCONTA"
 SW_REASON_CHANGE = "MANAGE"
 
@@ -69,12 +78,27 @@ def place_code(place: str, year: int) -> str:
 
 # Placements that had no Ofsted URN in returns up to 2022/23 (supported accommodation was
 # registered with Ofsted from October 2023).
+NO_URN = "XXXXXXX"
 _NO_URN_UNTIL_2023 = {"H5", "P1", "P2", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z1"}
 
 
+# Placements with the council's own carers or adopters, which have no Ofsted URN of their own:
+# the register writes the DfE's "XXXXXXX" for them (and for other placements without a provider).
+_CARER_PLACEMENTS = {"A3", "A4", "A5", "A6", "U1", "U2", "U3", "U4", "U5", "U6"}
+
+
 def urn_code(place: str, urn: str, year: int) -> str:
-    """URN as the year's return expects it: blank where that year's placement type has none."""
-    return "" if year <= 2023 and place in _NO_URN_UNTIL_2023 else urn
+    """URN as the year's return expects it: blank where that year's placement type has none.
+
+    From 2025/26 "XXXXXXX" is only for placements with carers or adopters (rule 242); any other
+    placement without a registered provider (placed with parents, P1) is left blank (rule 218
+    does not ask for one).
+    """
+    if year <= 2023 and place in _NO_URN_UNTIL_2023:
+        return ""
+    if year >= 2026 and urn == NO_URN and place not in _CARER_PLACEMENTS:
+        return ""
+    return urn
 
 
 # OC3: when the young person died or returned home, activity and accommodation are "0" (not
@@ -125,7 +149,7 @@ def _episodes(authority: Authority, cy: CollectionYear) -> list[Episode]:
     )
 
 
-def _episode_row(ep: Episode, cy: CollectionYear) -> Row:
+def _episode_row(ep: Episode, cy: CollectionYear, codes: int) -> Row:
     """One Episodes row; an episode ceasing after 31 March is still open in this return."""
     ceased = cy.within(ep.dec)
     return (
@@ -134,27 +158,54 @@ def _episode_row(ep: Episode, cy: CollectionYear) -> Row:
         ep.rne,
         ep.ls,
         ep.cin,
-        place_code(ep.place, cy.year),
+        place_code(ep.place, codes),
         ep.place_provider,
         fmt(ceased),
         ep.rec if ceased else "",
         ep.reason_place_change,
         "" if ep.child.uasc else ep.home_post,
         ep.pl_post,
-        urn_code(place_code(ep.place, cy.year), ep.urn, cy.year),
+        urn_code(place_code(ep.place, codes), ep.urn, codes),
     )
 
 
-def _header_row(child: Child, year: int, *, looked_after: bool) -> Row:
-    """One Header row.
-
-    The register does not yet record that a looked-after girl is herself a mother, so MOTHER is
-    0 (not a mother) for looked-after girls and blank otherwise (care leavers and boys), and
-    MC_DOB is blank (see docs/returns.md).
-    """
-    mother = "0" if child.sex == "F" and looked_after else ""
+def _header_row(child: Child, year: int, *, mother_as_at: dt.date | None) -> Row:
+    """One Header row; MOTHER and MC_DOB only for a girl looked after other than on short breaks."""
+    mother, first_child = mother_fields(child, mother_as_at) if child.sex == "F" else ("", "")
     dob = fmt(child.date_of_birth)
-    return (child.child_id, sex_code(child.sex, year), dob, child.ethnicity, child.upn, mother, "")
+    return (child.child_id, sex_code(child.sex, year), dob, child.ethnicity, child.upn, mother, first_child)
+
+
+def mother_fields(child: Child, as_at: dt.date | None) -> tuple[str, str]:
+    """MOTHER and MC_DOB as at ``as_at`` (blank when she was not looked after in the year).
+
+    She is a mother in this return once her first child is born on or before the end of the
+    year, or the day her care ended in it (DfE rule 625); the register records the birth once,
+    so every later return agrees with this one (rules 207, 624, 626). A mother whose first
+    child's date of birth is not recorded is returned as a mother with MC_DOB blank.
+    """
+    if as_at is None:
+        return "", ""
+    born = child.first_child_born
+    if child.is_mother and (born is None or born <= as_at):
+        return "1", fmt(born)
+    return "0", ""
+
+
+def _mother_as_at(episodes: list[Episode], cy: CollectionYear) -> dict[int, dt.date]:
+    """For each child looked after in the year other than on short breaks (V3/V4): the day her
+    motherhood is returned as at (the day care ended, if it ended in the year, else 31 March)."""
+    by_child: dict[int, list[Episode]] = {}
+    for ep in episodes:
+        by_child.setdefault(ep.child_id, []).append(ep)
+    as_at: dict[int, dt.date] = {}
+    for child, held in by_child.items():
+        if all(ep.ls in SHORT_BREAK_STATUSES for ep in held):
+            continue
+        last = max(held, key=lambda ep: ep.decom)
+        ended = cy.within(last.dec)
+        as_at[child] = ended if ended is not None and last.rec != "X1" else cy.end
+    return as_at
 
 
 # The column each table is ordered by after CHILD (None: one row per child).
@@ -185,8 +236,16 @@ def canonical(table: str, rows: Iterable[Row]) -> list[Row]:
     return sorted(rows, key=lambda row: (row[0], _iso(row[index]) if index is not None else "", row))
 
 
-def build_903(year: int, authority: Authority | None = None) -> dict[str, list[Row]]:
-    """All SSDA903 tables for one collection year: table name -> data rows (without header)."""
+def build_903(
+    year: int, authority: Authority | None = None, *, codes_year: int | None = None
+) -> dict[str, list[Row]]:
+    """All SSDA903 tables for one collection year: table name -> data rows (without header).
+
+    Codes are written in the form of ``codes_year`` (default: ``year`` itself). Last year's
+    return given to the validator with this year's is written in this year's codes, so that
+    the rules comparing the two (202 SEX, 503D PLACE, 503F URN) compare like with like.
+    """
+    codes = codes_year or year
     authority = authority or default_authority()
     cy = CollectionYear(year)
     episodes = _episodes(authority, cy)
@@ -197,11 +256,12 @@ def build_903(year: int, authority: Authority | None = None) -> dict[str, list[R
     children = dict(looked_after)
     children.update({c.child_id: c.child for c in leavers})
     tables: dict[str, list[Row]] = {name: [] for name in SSDA903_TABLES}
-    tables["Header"] = [_header_row(c, year, looked_after=pk in looked_after) for pk, c in children.items()]
-    tables["Episodes"] = [_episode_row(ep, cy) for ep in episodes]
+    as_at = _mother_as_at(episodes, cy)
+    tables["Header"] = [_header_row(c, codes, mother_as_at=as_at.get(pk)) for pk, c in children.items()]
+    tables["Episodes"] = [_episode_row(ep, cy, codes) for ep in episodes]
     tables["Reviews"] = _reviews(looked_after, cy)
     tables["UASC"] = [
-        (c.child_id, sex_code(c.sex, year), fmt(c.date_of_birth), fmt(cy.within(c.uasc_ceased)))
+        (c.child_id, sex_code(c.sex, codes), fmt(c.date_of_birth), fmt(uasc_ceases(c)))
         for c in looked_after.values()
         if c.uasc
     ]
@@ -210,7 +270,24 @@ def build_903(year: int, authority: Authority | None = None) -> dict[str, list[R
     tables["AD1"], tables["PlacedAdoption"] = _adoption(looked_after, adopted, cy)
     tables["Missing"] = _missing(looked_after, cy)
     tables["SWEpisodes"] = _social_workers(looked_after, cy)
+    tables["OC2"] = _health_outcomes(looked_after, cy)
+    tables["PrevPerm"] = _previous_permanence(episodes, cy)
     return {name: canonical(name, rows) for name, rows in tables.items()}
+
+
+def uasc_ceases(child: Child) -> dt.date:
+    """DUC: the day UASC status ceased, or else the day it will, the 18th birthday.
+
+    The DfE rules read DUC as known in advance: 205B wants last year's DUC to be the 18th
+    birthday even when that is still to come, and this year's to be the same date.
+    """
+    if child.uasc_ceased is not None:
+        return child.uasc_ceased
+    born = child.date_of_birth
+    try:
+        return born.replace(year=born.year + 18)
+    except ValueError:
+        return dt.date(born.year + 18, 2, 28)  # born 29 February: as the rules' date arithmetic
 
 
 def _leaver_contacts(authority: Authority, cy: CollectionYear) -> list[CareLeaverContact]:
@@ -316,6 +393,54 @@ def _missing(children: dict[int, Child], cy: CollectionYear) -> list[Row]:
     ]
 
 
+def _flag(value: bool | None) -> str:
+    """An OC2 yes/no item: 1, 0, or blank when not asked."""
+    return "" if value is None else "1" if value else "0"
+
+
+def _health_outcomes(children: dict[int, Child], cy: CollectionYear) -> list[Row]:
+    """OC2: the year's health outcomes held for children looked after in it.
+
+    The register holds them for children looked after continuously for 12 months at 31 March;
+    they are written as held, so a row for a child who was not (or a missing row) is the DfE
+    rules' to flag (190, 191), not the export's to hide.
+    """
+    held = AnnualHealthOutcome.objects.filter(child_id__in=children, year=cy.year)
+    return [
+        (
+            children[h.child_id].child_id,
+            fmt(children[h.child_id].date_of_birth),
+            "" if h.sdq_score is None else str(h.sdq_score),
+            h.sdq_reason,
+            _flag(h.convicted),
+            _flag(h.health_check),
+            _flag(h.immunisations),
+            _flag(h.teeth_check),
+            _flag(h.health_assessment),
+            _flag(h.substance_misuse),
+            _flag(h.intervention_received),
+            _flag(h.intervention_offered),
+        )
+        for h in held
+    ]
+
+
+def _previous_permanence(episodes: list[Episode], cy: CollectionYear) -> list[Row]:
+    """PrevPerm for each child who started to be looked after (RNE S) in the year."""
+    starters = {ep.child_id: ep.child for ep in episodes if ep.rne == "S" and cy.contains(ep.decom)}
+    held = PreviousPermanenceOrder.objects.filter(child_id__in=starters)
+    return [
+        (
+            starters[p.child_id].child_id,
+            fmt(starters[p.child_id].date_of_birth),
+            p.option,
+            p.la_code,
+            fmt(p.date),
+        )
+        for p in held
+    ]
+
+
 def sw_id(allocation: Allocation) -> str:
     """The worker's Social Work England number, else a stable id made from the register's key."""
     return allocation.worker.sw_id or f"DIV{allocation.worker_id:06d}"
@@ -344,22 +469,85 @@ def _worker_sequence(allocations: list[Allocation]) -> list[tuple[Allocation, dt
     return sequence
 
 
+Period = tuple[dt.date, dt.date | None]
+
+
+def care_periods(episodes: Iterable[tuple[dt.date, dt.date | None, str]]) -> list[Period]:
+    """Periods of care from a child's episodes (DECOM, DEC, RNE) in date order: an episode that
+    starts the day the one before ceased continues the same period.
+
+    A period whose first episode the register holds is not a start (RNE S) began earlier, on a
+    day the register does not know (a register imported from returns holds only their years):
+    its start is ``date.min``.
+    """
+    periods: list[Period] = []
+    for decom, dec, rne in episodes:
+        if periods and (periods[-1][1] is None or periods[-1][1] >= decom):
+            periods[-1] = (periods[-1][0], dec)
+        else:
+            periods.append((decom if rne == "S" else dt.date.min, dec))
+    return periods
+
+
+@dataclass(frozen=True)
+class WorkerSpell:
+    """One SWEpisodes row before formatting."""
+
+    allocation: Allocation
+    start: dt.date
+    end: dt.date | None
+    first_in_period: bool
+
+
+def worker_spells(allocations: list[Allocation], periods: list[Period]) -> list[WorkerSpell]:
+    """The child's workers while looked after, as the DfE rules read SSDA903 social worker episodes.
+
+    Each allocation counts only for the time it overlaps a period of care: one held before the
+    child came into care counts from the day care began, and one that starts after care ended
+    (a personal adviser, a worker for a child in need) is not a looked-after social worker.
+    SW12STG2 rejects an episode starting before the period of care or after it ended. The
+    child's last episode is left open: the return says who the child's worker is at 31 March,
+    and SW17STG2 (2025/26) and SW11bSTG2 reject a child whose last episode has ended; when care
+    ended, Episodes (DEC, REC) says so.
+    """
+    spells: list[WorkerSpell] = []
+    for allocation, end in _worker_sequence(allocations):
+        for period_start, period_end in periods:
+            start = max(allocation.start, period_start)
+            stop = end if period_end is None or (end is not None and end < period_end) else period_end
+            if stop is not None and stop <= start:
+                continue
+            first = not spells or spells[-1].start < period_start
+            spells.append(WorkerSpell(allocation, start, stop, first))
+    if spells:
+        last = spells[-1]
+        spells[-1] = WorkerSpell(last.allocation, last.start, None, last.first_in_period)
+    return spells
+
+
 def _social_workers(children: dict[int, Child], cy: CollectionYear) -> list[Row]:
-    """Social worker episodes open at any time in the year, from the child's allocations."""
+    """Social worker episodes open at any time in the year, from the child's allocations in care."""
     by_child: dict[int, list[Allocation]] = {}
     allocations = Allocation.objects.filter(child_id__in=children, start__lte=cy.end).select_related("worker")
     for allocation in allocations.order_by("child_id", "start", "pk"):
         by_child.setdefault(allocation.child_id, []).append(allocation)
+    periods: dict[int, list[tuple[dt.date, dt.date | None, str]]] = {}
+    episodes = Episode.objects.filter(child_id__in=children, decom__lte=cy.end)
+    for child_pk, decom, dec, rne in episodes.order_by("child_id", "decom", "pk").values_list(
+        "child_id", "decom", "dec", "rne"
+    ):
+        periods.setdefault(child_pk, []).append((decom, cy.within(dec), rne))
     rows: list[Row] = []
     for child_pk, held in by_child.items():
         child = children[child_pk]
-        for index, (allocation, end) in enumerate(_worker_sequence(held)):
-            if end is not None and end < cy.start:
+        for spell in worker_spells(held, care_periods(periods.get(child_pk, []))):
+            if spell.end is not None and spell.end < cy.start:
                 continue
-            reason = allocation.sw_reason or (SW_REASON_FIRST if index == 0 else SW_REASON_CHANGE)
+            first = SW_REASON_FIRST if spell.first_in_period else SW_REASON_CHANGE
+            reason = spell.allocation.sw_reason or first
             dob = fmt(child.date_of_birth)
             rows.append(
-                (child.child_id, dob, sw_id(allocation), fmt(allocation.start), fmt(cy.within(end)), reason)
+                (child.child_id, dob, sw_id(spell.allocation), fmt(spell.start), fmt(spell.end), reason)
             )
     return rows
 
@@ -373,10 +561,12 @@ def to_csv(columns: Sequence[str], rows: Iterable[Row]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def export_903(year: int, out: Path, authority: Authority | None = None) -> dict[str, int]:
+def export_903(
+    year: int, out: Path, authority: Authority | None = None, *, codes_year: int | None = None
+) -> dict[str, int]:
     """Write every SSDA903 table as ``<out>/<Table>.csv``; returns the number of rows per table."""
     out.mkdir(parents=True, exist_ok=True)
-    tables = build_903(year, authority)
+    tables = build_903(year, authority, codes_year=codes_year)
     for name, columns in SSDA903_TABLES.items():
         (out / f"{name}.csv").write_bytes(to_csv(columns, tables[name]))
     return {name: len(rows) for name, rows in tables.items()}

@@ -63,6 +63,9 @@ IN_HOUSE = params.PLACEMENT_MIX["in_house_foster"] / (
 HOME_SHARE = params.PLACEMENT_MIX["childrens_home"]
 KINSHIP_SHARE = params.PLACEMENT_MIX["kinship"]
 FOSTER_AGENCIES = frozenset({"in_house", "ifa"})
+SINGLE_PROVIDER = frozenset({"secure", "school", "pandc"})  # one provider of each in the authority
+SCHOOL_AGE = 4
+CRIMINAL_RESPONSIBILITY = 10
 NEED = {"N1": 62.0, "N2": 3.0, "N3": 3.0, "N4": 8.0, "N5": 15.0, "N6": 3.0, "N7": 0.3, "N8": 5.7}
 
 
@@ -449,8 +452,12 @@ class Care:
                 return None
             return self._spell(p, day, "supported", new_carer=True, reason="CARPL")
         if kind == "short":
-            return self._spell(p, day, self._after_short(p, age), new_carer=True, reason="CARPL")
-        return self._spell(p, day, self._after_breakdown(age), new_carer=True, reason=self.reasons.deal())
+            return self._spell(p, day, _elsewhere(current, self._after_short(p, age)), True, "CARPL")
+        category = _elsewhere(current, self._after_breakdown(age))
+        reason = self.reasons.deal()
+        if reason == "CUSTOD" and self._age(p, current.start) < CRIMINAL_RESPONSIBILITY:
+            reason = "OTHER"  # no child under 10 is taken into custody (rule 234)
+        return self._spell(p, day, category, new_carer=True, reason=reason)
 
     def _after_short(self, p: Period, age: int) -> str:
         category = self._pick(f"initial {p.band} {p.route}", INITIAL[p.band])
@@ -464,6 +471,8 @@ class Care:
         self, p: Period, day: dt.date, category: str, new_carer: bool = True, reason: str = ""
     ) -> Spell:
         rng = self.rng
+        if category == "school" and self._age(p, day) < SCHOOL_AGE:
+            category = "ifa"  # a residential school takes children of school age (rule 373)
         place = PLACE_CODE[category]
         if (
             category in {"in_house", "ifa"}
@@ -527,16 +536,19 @@ class Care:
             )
             spell.cost = before.cost if spell.category != "adoption" else 0.0
         else:
-            self._new_carer(p, spell, end)
+            self._new_carer(p, spell, end, previous[-1] if previous else None)
         spell.planned_end = self._planned_end(p, spell)
 
-    def _new_carer(self, p: Period, spell: Spell, end: dt.date | None) -> None:
+    def _new_carer(self, p: Period, spell: Spell, end: dt.date | None, before: Spell | None) -> None:
+        """A new carer or provider, never the one the child is leaving (``before``)."""
         places, data = self.places, self.w.data
         home = data.children[p.child].home_postcode
         category = spell.category
         age = self._age(p, spell.start)
+        left_carer = before.carer if before is not None else None
+        left_provider = before.provider if before is not None else None
         if category == "in_house":
-            spell.carer, spell.pl_post = places.in_house_carer(spell.start, end)
+            spell.carer, spell.pl_post = places.in_house_carer(spell.start, end, avoid=left_carer)
             spell.provider = places.provider(category)
         elif category == "kinship":
             spell.carer, spell.pl_post = places.kinship_carer(spell.start, end)
@@ -546,7 +558,7 @@ class Care:
         elif category == "parents":
             spell.pl_post = home
         else:
-            spell.provider = places.provider(category)
+            spell.provider = places.provider(category, avoid=left_provider)
             in_area = 0.6 if category == "ifa" else 0.0
             provider_postcode = data.providers[spell.provider].postcode
             spell.pl_post = (
@@ -629,6 +641,12 @@ class Care:
         if spell.provider is None:
             return "PR1"
         return self.w.data.providers[spell.provider].place_provider
+
+
+def _elsewhere(current: Spell, category: str) -> str:
+    """A move from the authority's only provider of a kind cannot be to that kind again (the
+    secure unit, the residential school, the assessment centre): an agency foster placement."""
+    return "ifa" if category == current.category and category in SINGLE_PROVIDER else category
 
 
 def _carer_groups(spells: list[Spell]) -> list[list[Spell]]:

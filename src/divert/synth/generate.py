@@ -15,6 +15,7 @@ from typing import Any
 from divert.synth.authorities import AuthoritySpec
 from divert.synth.care import Care
 from divert.synth.frontdoor import FrontDoor
+from divert.synth.health import add_health
 from divert.synth.postcodes import PostcodeBook
 from divert.synth.records import AuthorityData
 from divert.synth.timeline import Window, age_on
@@ -49,6 +50,7 @@ def generate(spec: AuthoritySpec, book: PostcodeBook, seed: int, window: Window)
     frontdoor.simulate()
     data = _keep_window(world.data, window)
     _number(data, spec, window.today)
+    add_health(data, spec.la_number, window, seed)
     return data
 
 

@@ -108,6 +108,9 @@ class Placements:
         return candidate
 
     def _provider(self, name: str, kind: str, pr: str, in_area: float, urn: bool = True) -> None:
+        """One provider; the council's own provision (PR1) is always inside the council's area
+        (SSDA903 rule 1015 checks that an own-provision placement is in the authority)."""
+        in_area = 1.0 if pr == "PR1" else in_area
         self.w.data.providers.append(
             ProviderRec(
                 name=self._unique(name),
@@ -129,21 +132,26 @@ class Placements:
         for i in range(max(8, round(16 * scale))):
             suffix = rng.choice(("House", "Lodge", "View", "Cottage", "Farm"))
             self._provider(f"{place(rng)} {suffix}", "childrens_home", "PR5" if i % 8 == 7 else "PR4", 0.45)
+        # Supported accommodation for 16- and 17-year-olds is commissioned in the council's own
+        # area: from 2025/26 a K3 placement must be in the authority holding its URN (rule 241).
         for pr in ("PR4", "PR4", "PR5", "PR1"):
-            self._provider(f"{place(rng)} Supported Living", "supported", pr, 0.8)
+            self._provider(f"{place(rng)} Supported Living", "supported", pr, 1.0)
         self._provider(f"{place(rng)} Secure Children's Home", "secure", "PR2", 0.0)
         self._provider(f"{place(rng)} School", "residential_school", "PR4", 0.2)
         self._provider(f"{place(rng)} Family Assessment Centre", "parent_and_child", "PR4", 0.5)
 
-    def provider(self, category: str) -> int:
+    def provider(self, category: str, avoid: int | None = None) -> int:
+        """A provider of the kind ``category`` needs, other than ``avoid`` (the one the child is
+        leaving) when there is another: a move is to a different placement (rule 435)."""
         kind = PROVIDER_KIND[category]
         options = self.by_kind[kind]
         if category == "home":
             own = options[0]
-            return own if self.rng.random() < 0.12 else self.rng.choice(options[1:])
-        if category == "supported":
-            return self.rng.choice(options)
-        return self.rng.choice(options)
+            chosen = own if self.rng.random() < 0.12 else self.rng.choice(options[1:])
+        else:
+            chosen = self.rng.choice(options)
+        others = [i for i in options if i != avoid]
+        return self.rng.choice(others) if chosen == avoid and others else chosen
 
     # --- the council's own foster carers -------------------------------------------------
     def _recruit(self, first_day: dt.date, active_target: float) -> None:
@@ -209,9 +217,16 @@ class Placements:
         )
         return len(data.households) - 1
 
-    def in_house_carer(self, start: dt.date, end: dt.date | None) -> tuple[int | None, str]:
-        """An approved household with a free place (or the least full one) and its postcode."""
-        active = [h for h in self._mainstream if h.start <= start and (h.end is None or h.end > start)]
+    def in_house_carer(
+        self, start: dt.date, end: dt.date | None, avoid: int | None = None
+    ) -> tuple[int | None, str]:
+        """An approved household with a free place (or the least full one) and its postcode,
+        other than ``avoid`` (the household the child is leaving)."""
+        active = [
+            h
+            for h in self._mainstream
+            if h.start <= start and (h.end is None or h.end > start) and h.index != avoid
+        ]
         if not active:
             return None, self.w.pick_postcode(self.rng, 0.92)
         free = [h for h in active if h.free_on(start) > 0]

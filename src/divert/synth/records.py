@@ -26,6 +26,7 @@ class ChildRec:
     disability: bool = False
     upn: str = ""
     child_id: str = ""
+    first_child_born: dt.date | None = None  # a young mother's first child (synth/health.py)
 
 
 @dataclass(slots=True)
@@ -222,6 +223,34 @@ class HouseholdRec:
     postcode: str
 
 
+@dataclass(slots=True)
+class HealthOutcomeRec:
+    """SSDA903 OC2 for one child and collection year (synth/health.py); None: not asked."""
+
+    child: int
+    year: int
+    sdq_score: int | None
+    sdq_reason: str
+    convicted: bool | None
+    health_check: bool | None
+    immunisations: bool
+    teeth_check: bool
+    health_assessment: bool
+    substance_misuse: bool
+    intervention_received: bool | None
+    intervention_offered: bool | None
+
+
+@dataclass(slots=True)
+class PreviousPermanenceRec:
+    """SSDA903 PrevPerm for one child (synth/health.py)."""
+
+    child: int
+    option: str
+    la_code: str
+    date: dt.date | None
+
+
 @dataclass
 class AuthorityData:
     """Every row of one authority, by table, with list positions for links."""
@@ -247,6 +276,8 @@ class AuthorityData:
     adoptions: list[AdoptionRec] = field(default_factory=list)
     leaver_contacts: list[LeaverContactRec] = field(default_factory=list)
     allocations: list[AllocationRec] = field(default_factory=list)
+    health_outcomes: list[HealthOutcomeRec] = field(default_factory=list)
+    previous_permanence: list[PreviousPermanenceRec] = field(default_factory=list)
 
     def row_count(self) -> int:
         return sum(len(v) for v in vars(self).values())

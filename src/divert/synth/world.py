@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
+from typing import Any
 
 from divert.core.calendar import add_working_days, is_working_day
 from divert.synth import names
@@ -213,6 +214,7 @@ class World:
         slot = slots[self._next_slot[key] % len(slots)]
         self._next_slot[key] += 1
         team = self.team_index[key]
+        pieces: list[list[Any]] = []
         for tenure in slot:
             if tenure.end is not None and tenure.end <= start:
                 continue
@@ -220,10 +222,11 @@ class World:
                 break
             piece_start = max(start, tenure.start)
             hands_over = tenure.end is not None and (end is None or tenure.end < end)
-            piece_end = tenure.end if hands_over else end
-            self.data.allocations.append(AllocationRec(child, tenure.worker, team, piece_start, piece_end))
+            pieces.append([tenure.worker, piece_start, tenure.end if hands_over else end])
             if not hands_over:
                 break
+        for worker, piece_start, piece_end in _without_brief_holds(pieces):
+            self.data.allocations.append(AllocationRec(child, worker, team, piece_start, piece_end))
 
     def cla_team(self, child: int) -> str:
         return "cla_north" if self.data.children[child].quadrant < 2 else "cla_south"
@@ -234,6 +237,24 @@ class World:
     def clip(self, day: dt.date | None) -> dt.date | None:
         """A date, or None when it falls after today (the event has not happened yet)."""
         return None if day is None or day > self.today else day
+
+
+BRIEF_HOLD = dt.timedelta(days=7)
+
+
+def _without_brief_holds(pieces: list[list[Any]]) -> list[list[Any]]:
+    """A case is not handed to a worker for a few days only: when the worker leaves within a
+    week of the case arriving, the next worker takes it from the start; when the case closes
+    within a week of a new worker arriving, the outgoing worker keeps it to the end. (SSDA903
+    rule SW09STG2 flags a social worker episode of less than three days.)"""
+    while len(pieces) > 1 and pieces[0][2] - pieces[0][1] < BRIEF_HOLD:
+        pieces[1][1] = pieces[0][1]
+        pieces.pop(0)
+    last = pieces[-1] if pieces else None
+    if len(pieces) > 1 and last is not None and last[2] is not None and last[2] - last[1] < BRIEF_HOLD:
+        pieces[-2][2] = last[2]
+        pieces.pop()
+    return pieces
 
 
 def days(n: float) -> dt.timedelta:
