@@ -17,7 +17,15 @@ from pathlib import Path
 import pytest
 from django.db import models
 
-from divert.care.models import AdoptionRecord, CareLeaverContact, Episode, LookedAfterReview, MissingEpisode
+from divert.care.models import (
+    AdoptionRecord,
+    AnnualHealthOutcome,
+    CareLeaverContact,
+    Episode,
+    LookedAfterReview,
+    MissingEpisode,
+    PreviousPermanenceOrder,
+)
 from divert.core.models import AuditEvent
 from divert.people.models import Child
 from divert.returns.tables import SSDA903_TABLES
@@ -29,6 +37,8 @@ REGISTER_TABLES: tuple[type[models.Model], ...] = (
     CareLeaverContact,
     MissingEpisode,
     AdoptionRecord,
+    AnnualHealthOutcome,
+    PreviousPermanenceOrder,
 )
 IGNORED_COLUMNS = {"id", "created", "updated", "child_id"}
 

@@ -312,20 +312,6 @@ def test_the_collection_year_comes_from_the_dates_when_the_path_does_not_say(
     assert summary.returns == [("latest", 2025)]
 
 
-def test_tables_not_imported_yet_are_named_in_the_summary(
-    world: Any, run: Any, refused: Any, kit: Any, csv_set: CsvSet
-) -> None:
-    folder = csv_set(
-        "2025",
-        Header=[kit.header("C1")],
-        PrevPerm=[{"CHILD": "C1", "DOB": "01/06/2010", "PREV_PERM": "Z1"}],
-    )
-
-    summary = run(folder)
-
-    assert "Not imported yet: PrevPerm (1 rows read and checked, not stored)" in summary.lines()
-
-
 # -- errors: each names file, row and field, and the register is unchanged ---------------------
 
 
@@ -548,3 +534,21 @@ def test_the_command_asks_which_authority_when_there_are_several(
 
     with pytest.raises(CommandError, match="--authority"):
         call_command(Command(), str(folder))
+
+
+def test_new_children_of_whom_only_some_are_uasc_are_all_imported(
+    world: Any, run: Any, kit: Any, csv_set: CsvSet
+) -> None:
+    """New children arrive with different fields (UASC or not); each keeps the register's defaults."""
+    folder = csv_set(
+        "2025",
+        Header=[kit.header("C1", SEX="F", DOB="01/01/2010"), kit.header("C2", SEX="M", DOB="02/02/2009")],
+        UASC=[{"CHILD": "C2", "SEX": "M", "DOB": "02/02/2009", "DUC": ""}],
+    )
+
+    run(folder)
+
+    children = {c.child_id: c for c in Child.objects.filter(authority=world.authority)}
+    assert (children["C1"].uasc, children["C1"].date_of_birth) == (False, dt.date(2010, 1, 1))
+    assert (children["C2"].uasc, children["C2"].uasc_ceased) == (True, None)
+    assert children["C1"].first_name == children["C2"].first_name == "Unknown"

@@ -30,6 +30,8 @@ def test_a_903_export_imported_into_an_empty_register_exports_again_byte_for_byt
     call_command("synth", "--children", "5000", "--years", "4", "--today", "2025-11-23")
     first = _export(tmp_path / "a-2025")
     assert first["SWEpisodes"].count(b"\n") > 1, "the synthetic register should have social worker episodes"
+    for table in ("OC2", "PrevPerm"):
+        assert first[table].count(b"\n") > 1, f"the synthetic register should have {table} rows"
 
     flush_register()
     assert not Child.objects.exists()
