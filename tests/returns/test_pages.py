@@ -239,7 +239,7 @@ def test_a_validation_job_shows_rules_with_status_and_links_to_visible_children(
     job = ReturnJob.objects.get()
     assert (job.status, job.year, job.done, job.total) == ("done", 2025, 2, 2)
     page = response.content.decode()
-    assert "1 failed, 1 not checked, 0 explained, 1 passed" in page
+    assert "1 failed, 0 queries, 1 not checked, 0 explained, 1 passed" in page
     assert "Not checked" in page and "Passed" in page and "Failed" in page
     assert f'href="{reverse("people:child", args=[world.child_north.pk])}">N0001</a>' in page
     assert "<li>X999</li>" in page, "a child not in the register is a plain id"

@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 from divert.returns import validation
 from divert.returns.export903 import export_903
 from divert.returns.exportcin import export_cin
-from divert.returns.validation import FAILED, NOT_CHECKED, PASSED, parse_report
+from divert.returns.validation import FAILED, NOT_CHECKED, PASSED, QUERY, count_text, parse_report
 
 RUNNER_OUTPUT: dict[str, Any] = {
     "return": "903",
@@ -66,7 +66,7 @@ def test_the_command_prints_failed_and_not_checked_rules(
     with pytest.raises(CommandError, match="1 rules failed"):
         call_command("validate_returns", "--year", "2025", "--return", "903")
     out = capsys.readouterr().out
-    assert "1 failed, 2 not checked, 0 explained, 1 passed" in out
+    assert "1 failed, 0 queries, 2 not checked, 0 explained, 1 passed" in out
     assert "FAILED 393: 2 children" in out
     assert "NOT CHECKED 231 (the rule crashed)" in out
 
@@ -102,3 +102,24 @@ def test_the_real_validators_check_a_synthetic_authoritys_return(db: None, tmp_p
     cin_by_code = {r.code: r for r in cin.rules}
     assert cin.ruleset == "cin2024_25" and len(cin_by_code) > 100
     assert {cin_by_code[c].status for c in ("2884", "8715", "8750", "100")} == {PASSED}
+
+
+def test_a_cin_query_is_kept_apart_from_the_errors_that_stop_a_return() -> None:
+    def rule(code: str) -> dict[str, object]:
+        return {
+            "code": code,
+            "message": code,
+            "status": "failed",
+            "rows": [{"table": "x", "row": 0, "child": "A1"}],
+        }
+
+    both = parse_report(
+        {"return": "cin", "year": 2025, "ruleset": "cin2024_25", "rules": [rule("8670Q"), rule("2990")]}
+    )
+    assert [(r.code, r.status) for r in both.rules] == [("2990", FAILED), ("8670Q", QUERY)]
+    assert not both.clean
+    queries_only = parse_report(
+        {"return": "cin", "year": 2025, "ruleset": "cin2024_25", "rules": [rule("8670Q")]}
+    )
+    assert queries_only.clean
+    assert count_text({QUERY: 1}) == "0 failed, 1 query, 0 not checked, 0 explained, 0 passed"

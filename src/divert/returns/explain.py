@@ -15,14 +15,12 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 
 from divert.care.models import Episode
-from divert.core.codes import LegalStatus
+from divert.core.codes import SHORT_BREAK_STATUSES
 from divert.core.models import Authority
 from divert.people.models import Child
 from divert.returns.export903 import CollectionYear
 from divert.returns.validation import EXPLAINED, FAILED, ValidationReport
 
-#: Short breaks are not care for the care-leaver tests (Children (Leaving Care) Act 2000 regulations).
-SHORT_BREAKS = {LegalStatus.V3.value, LegalStatus.V4.value}
 #: A relevant child was looked after for at least 13 weeks since their 14th birthday.
 THIRTEEN_WEEKS = 91
 
@@ -55,7 +53,7 @@ def relevant_by_history(authority: Authority, year: int, child_ids: list[str]) -
         days = 0
         after_16 = False
         for ep in episodes:
-            if ep.ls in SHORT_BREAKS:
+            if ep.ls in SHORT_BREAK_STATUSES:  # short breaks are not care for these tests
                 continue
             start, stop = max(ep.decom, at_14), min(ep.dec or end, end)
             days += max((stop - start).days, 0)

@@ -26,7 +26,7 @@ from divert.core.access import may_use_returns, restrict
 from divert.people.models import Child
 from divert.returns.export903 import export_903
 from divert.returns.models import ReturnJob
-from divert.returns.validation import EXPLAINED, FAILED, NOT_CHECKED, PASSED, STATUSES
+from divert.returns.validation import EXPLAINED, FAILED, NOT_CHECKED, PASSED, QUERY, count_text
 
 YEARS_SHOWN = 5
 CHILDREN_SHOWN = 500
@@ -36,6 +36,7 @@ FIRST_YEAR = 2015
 ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 STATUS_TAGS = {
     FAILED: "govuk-tag--red",
+    QUERY: "govuk-tag--orange",
     NOT_CHECKED: "govuk-tag--yellow",
     EXPLAINED: "govuk-tag--blue",
     PASSED: "govuk-tag--green",
@@ -125,7 +126,7 @@ def validation_results(user: Any, job: ReturnJob) -> list[dict[str, Any]]:
     return [
         report
         | {
-            "count_text": ", ".join(f"{report['counts'].get(s, 0)} {s}" for s in STATUSES),
+            "count_text": count_text(report["counts"]),
             "rules": [
                 rule | {"tag": STATUS_TAGS.get(rule["status"], ""), "refs": _refs(rule["children"], links)}
                 for rule in report["rules"]

@@ -18,9 +18,11 @@ from divert.returns.validation import (
     EXPLAINED,
     FAILED,
     NOT_CHECKED,
+    QUERY,
     STATUSES,
     ValidationReport,
     ValidatorUnavailable,
+    count_text,
 )
 
 
@@ -54,12 +56,15 @@ class Command(BaseCommand):
             raise CommandError(f"{failed} rules failed.")
 
     def _print(self, report: ValidationReport, *, show_passed: bool) -> None:
-        counts = ", ".join(f"{len(report.with_status(s))} {s}" for s in STATUSES)
+        counts = count_text({s: len(report.with_status(s)) for s in STATUSES})
         label = "SSDA903" if report.kind == "903" else "CIN census"
         self.stdout.write(f"{label} {report.year} ({report.ruleset}): {counts}")
         for rule in report.rules:
             if rule.status == FAILED:
                 self.stdout.write(f"FAILED {rule.code}: {len(rule.children)} children: {rule.message}")
+                self.stdout.write(f"    children: {', '.join(rule.children[:10])}")
+            elif rule.status == QUERY:
+                self.stdout.write(f"QUERY {rule.code}: {len(rule.children)} children: {rule.message}")
                 self.stdout.write(f"    children: {', '.join(rule.children[:10])}")
             elif rule.status == EXPLAINED:
                 self.stdout.write(f"EXPLAINED {rule.code}: {len(rule.children)} children: {rule.reason}")
