@@ -120,7 +120,9 @@ def test_an_analyst_validates_a_year_and_opens_a_child_a_rule_flags(
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload")
 
     expect(page.get_by_role("heading", name="SSDA903")).to_be_visible()
-    expect(page.get_by_text("1 failed, 0 queries, 1 not checked, 0 explained, 1 passed").first).to_be_visible()
+    expect(
+        page.get_by_text("1 failed, 0 queries, 1 not checked, 0 explained, 1 passed").first
+    ).to_be_visible()
     assert_accessible(page, "Validation results")
     page.get_by_text("Children failing rule 209").first.click()
     expect(page.get_by_text("X999").first).to_be_visible()
