@@ -346,7 +346,8 @@ def test_any_spoiled_census_is_refused_clearly_or_imported_and_never_half_writte
         tag = data.draw(st.sampled_from(re.findall(rb"<(\w+)>[^<]+</\1>", raw)))
         value = data.draw(st.text(max_size=30)).encode("utf-8", "replace")
         value = value.replace(b"&", b"&amp;").replace(b"<", b"&lt;").replace(b">", b"&gt;")
-        spoiled = re.sub(rb"<" + tag + rb">[^<]+<", b"<" + tag + b">" + value + b"<", raw, count=1)
+        replacement = b"<" + tag + b">" + value + b"<"
+        spoiled = re.sub(rb"<" + tag + rb">[^<]+<", lambda _: replacement, raw, count=1)
     (tmp_path / "cin.xml").write_bytes(spoiled)
     before, audits = state(), AuditEvent.objects.count()
     try:
@@ -360,3 +361,20 @@ def test_any_spoiled_census_is_refused_clearly_or_imported_and_never_half_writte
         assert state() == before and AuditEvent.objects.count() == audits
     except _Rollback:
         pass
+
+
+def test_the_command_shows_its_progress_on_stderr_and_the_summary_on_stdout(
+    census: Any, tmp_path: Path
+) -> None:
+    import io
+
+    path = _write(tmp_path / "cin.xml")
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_cin", str(path), "--authority", census.authority.code, stdout=out, stderr=err)
+    assert err.getvalue().splitlines() == [
+        "[0/3] Reading the census files",
+        "[1/3] Checking the history as a whole",
+        "[2/3] Writing to the register",
+        "[3/3] Written",
+    ]
+    assert out.getvalue().startswith("Imported the CIN census for Plymptown Council.")

@@ -45,7 +45,7 @@ from divert.core.models import Authority
 from divert.frontdoor.models import Referral
 from divert.people.models import Child
 from divert.returns.exportcin import ICPC_TARGET_WORKING_DAYS
-from divert.returns.import903 import WARNINGS_SHOWN, ImportFailed
+from divert.returns.import903 import WARNINGS_SHOWN, ImportFailed, Progress
 from divert.returns.parse903 import Problems, TooManyErrors, Where
 from divert.returns.xml903 import Node, parse_xml
 
@@ -193,14 +193,19 @@ class Summary:
         return out
 
 
-def import_cin(paths: Sequence[Path], authority: Authority, actor: Any = None) -> Summary:
+def import_cin(
+    paths: Sequence[Path], authority: Authority, actor: Any = None, progress: Progress | None = None
+) -> Summary:
     """Import these census files (or folders of them) for ``authority``; raise ImportFailed
-    (nothing written) on any error."""
+    (nothing written) on any error. ``progress`` is told of each of the three stages."""
     problems = Problems()
     summary = Summary()
+    tell = progress or (lambda done, total, stage: None)
     try:
+        tell(0, 3, "Reading the census files")
         files = _read_files(paths, authority, problems)
         summary.files = [(f.label, f.year) for f in files]
+        tell(1, 3, "Checking the history as a whole")
         children = _merge(files)
         plan = _Plan(authority, children, problems, summary)
         plan.check()
@@ -209,10 +214,12 @@ def import_cin(paths: Sequence[Path], authority: Authority, actor: Any = None) -
     if problems.errors:
         raise ImportFailed(problems.errors, problems.warnings)
     summary.warnings = problems.warnings
+    tell(2, 3, "Writing to the register")
     try:
         plan.write(actor)
     except IntegrityError as exc:
         raise ImportFailed([f"the register refused the import, nothing was written: {exc}"]) from exc
+    tell(3, 3, "Written")
     return summary
 
 
