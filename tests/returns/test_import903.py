@@ -233,6 +233,28 @@ def test_identical_rows_in_two_years_are_not_doubled(
     assert Episode.objects.filter(child__child_id="C1").count() == 1
 
 
+def test_folders_given_separately_are_told_apart_by_their_files(
+    world: Any, run: Any, refused: Any, kit: Any, csv_set: CsvSet
+) -> None:
+    """Both folders hold "Episodes.csv": the later year closing the episode is not a repeat."""
+    first = csv_set("2024", Header=[kit.header("C1")], Episodes=[kit.episode("C1", "01/05/2023")])
+    closed = kit.episode("C1", "01/05/2023", DEC="01/05/2024", REC="E4A")
+    second = csv_set("2025", Header=[kit.header("C1")], Episodes=[closed])
+
+    run(first, second)
+
+    assert list(Episode.objects.filter(child__child_id="C1").values_list("dec", "rec")) == [
+        (dt.date(2024, 5, 1), "E4A")
+    ]
+    repeated = kit.episode("C1", "01/05/2023", DEC="01/06/2024", REC="E4A")
+    again = csv_set("2026", Header=[kit.header("C1")], Episodes=[closed, repeated])
+    errors = refused(first, again)
+    assert errors == [
+        f"{again}/Episodes.csv row 3: repeats the episode of CHILD C1 starting 01/05/2023 (row 2) "
+        "with different values"
+    ]
+
+
 def test_earlier_years_codes_are_mapped_and_reported_as_warnings(
     world: Any, run: Any, refused: Any, kit: Any, csv_set: CsvSet
 ) -> None:
@@ -292,10 +314,16 @@ def test_the_summary_counts_warnings_by_kind(
     world: Any, run: Any, refused: Any, kit: Any, csv_set: CsvSet
 ) -> None:
     folder = csv_set("2023", Header=[kit.header("C1", SEX="1"), kit.header("C2", SEX="1")])
+    later = csv_set("2024", Header=[kit.header("C3", SEX="1")])
 
-    lines = run(folder).lines()
+    summary = run(folder, later)
 
-    assert "  2 x SEX: earlier collection years' code '1' mapped to today's 'M'" in lines
+    assert "  3 x SEX: earlier collection years' code '1' mapped to today's 'M'" in summary.lines()
+    # One warning per table, column and code, naming the first cell: not a line per cell.
+    assert summary.warnings == [
+        f"{folder}/Header.csv row 2, field SEX: earlier collection years' code '1' mapped to today's 'M' "
+        "(in 3 Header rows; the first is shown)"
+    ]
 
 
 def test_the_collection_year_comes_from_the_dates_when_the_path_does_not_say(

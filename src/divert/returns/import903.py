@@ -62,6 +62,7 @@ from divert.core.models import Authority
 from divert.people.models import Allocation, Child, Professional, Team
 from divert.returns.export903 import sw_id
 from divert.returns.parse903 import (
+    COUNTED_WARNING,
     NOT_IMPORTED,
     Problems,
     Row,
@@ -156,11 +157,14 @@ class Summary:
         out.append("Children: " + _counts(self.children))
         out.append("Episodes: " + _counts(self.episodes))
         out += [f"{name}: {_counts(c)}" for name, c in _grouped(self.others).items()]
-        out.append(f"Warnings: {len(self.warnings)}")
         kinds: dict[str, int] = defaultdict(int)
         for warning in self.warnings:  # "file row N, field F: message" -> "F: message"
             place, _, message = warning.partition(": ")
-            kinds[f"{place.rpartition('field ')[2]}: {message}"] += 1
+            counted = COUNTED_WARNING.search(message)  # "... (in N Table rows; the first is shown)"
+            if counted:
+                message = message[: counted.start()]
+            kinds[f"{place.rpartition('field ')[2]}: {message}"] += int(counted[1]) if counted else 1
+        out.append(f"Warnings: {sum(kinds.values())}")  # cells, a counted warning's all included
         out += [f"  {count} x {kind}" for kind, count in sorted(kinds.items())]
         shown = self.warnings[:WARNINGS_SHOWN]
         out += [f"  {w}" for w in shown]
@@ -204,6 +208,7 @@ def import_903(
         plan.build(returns)
     except TooManyErrors:
         problems.errors.append(f"... stopped after {len(problems.errors)} errors; fix these and import again")
+    problems.settle()
     if problems.errors:
         raise ImportFailed(problems.errors, problems.warnings)
     summary.warnings = problems.warnings
@@ -284,6 +289,9 @@ def birthday_in_year(dob: dt.date, year: int) -> dt.date:
     raise AssertionError("unreachable: one of two consecutive birthdays falls in the year")
 
 
+_Place = tuple[str, int]  # file label and row: a Where without its cost
+
+
 class _Plan:
     """The merged history and the rows to create or update, built before anything is written."""
 
@@ -294,7 +302,8 @@ class _Plan:
         self.headers: dict[str, Row] = {}
         self.uasc: dict[str, Row] = {}
         self.episodes: dict[tuple[str, dt.date], Row] = {}
-        self.keyed: dict[str, dict[tuple[str, Any], tuple[dict[str, Any], Where]]] = defaultdict(dict)
+        # kind -> (CHILD, key) -> (values, (file, row))
+        self.keyed: dict[str, dict[tuple[str, Any], tuple[dict[str, Any], _Place]]] = defaultdict(dict)
         self.adoption: dict[str, dict[str, Any]] = {}
         # (CHILD, SW_ID, SW_DECOM) -> the SWEpisodes row (its SW_DEC is the allocation's end)
         self.allocations: dict[tuple[str, str, dt.date], Row] = {}
@@ -421,7 +430,7 @@ class _Plan:
             )
             return
         earlier = self.episodes.get(key)
-        if earlier is not None and earlier.where.file == row.where.file and earlier.values != row.values:
+        if earlier is not None and earlier.file == row.file and earlier.cells != row.cells:
             self.problems.error(
                 row.where,
                 f"repeats the episode of CHILD {key[0]} starting {key[1]:%d/%m/%Y} "
@@ -440,7 +449,7 @@ class _Plan:
             return
         key = (row.text("CHILD"), row.text("SW_ID"), start)
         earlier = self.allocations.get(key)
-        if earlier is not None and earlier.where.file == row.where.file and earlier.values != row.values:
+        if earlier is not None and earlier.file == row.file and earlier.cells != row.cells:
             self.problems.error(
                 row.where,
                 f"repeats the social worker episode of CHILD {key[0]} with SW_ID {key[1]} starting "
@@ -452,7 +461,7 @@ class _Plan:
     def _keyed(self, kind: str, row: Row, key: tuple[str, Any], values: dict[str, Any]) -> None:
         if None in key:
             return
-        self.keyed[kind][key] = (values, row.where)
+        self.keyed[kind][key] = (values, (row.file, row.line))  # not a Where: millions
 
     def _take_oc3(self, ret: Return, row: Row) -> None:
         dob = row.date("DOB")
@@ -515,30 +524,32 @@ class _Plan:
 
     def _check_children_known(self) -> None:
         """Every CHILD needs a Header row (sex, DOB) unless the register already holds them."""
-        places: dict[str, Where] = {}
+        places: dict[str, _Place] = {}
         for (child, _), row in self.episodes.items():
-            places.setdefault(child, row.where)
+            places.setdefault(child, (row.file, row.line))
         for child, row in self.uasc.items():
-            places.setdefault(child, row.where)
+            places.setdefault(child, (row.file, row.line))
         for rows in self.keyed.values():
-            for (child, _), (_, where) in rows.items():
-                places.setdefault(child, where)
+            for (child, _), (_, place) in rows.items():
+                places.setdefault(child, place)
         for child, record in self.adoption.items():
-            places.setdefault(child, record["where"])
+            places.setdefault(child, (record["where"].file, record["where"].row))
         for (child, _, _), row in self.allocations.items():
-            places.setdefault(child, row.where)
-        for child, where in sorted(places.items()):
+            places.setdefault(child, (row.file, row.line))
+        for child, (file, line) in sorted(places.items()):
             if child not in self.headers and child not in self.existing:
                 self.problems.error(
-                    Where(where.file, where.row, "CHILD"),
+                    Where(file, line, "CHILD"),
                     f"{child!r} has no Header row and is not in the register",
                 )
 
     def _check_overlaps(self) -> None:
         """A child's episodes (imported and already held) must not overlap; DEC is exclusive."""
-        by_child: dict[str, list[tuple[dt.date, dt.date | None, str]]] = defaultdict(list)
+        # Each span's place is its Row, or the register's episode described: a Where per
+        # imported episode, made only to be thrown away, cost seconds in a national import.
+        by_child: dict[str, list[tuple[dt.date, dt.date | None, Row | str]]] = defaultdict(list)
         for (child, decom), row in self.episodes.items():
-            by_child[child].append((decom, row.date("DEC"), str(row.where)))
+            by_child[child].append((decom, row.date("DEC"), row))
         held = Episode.objects.filter(child__authority=self.authority).values_list(
             "child__child_id", "decom", "dec"
         )
@@ -549,8 +560,10 @@ class _Plan:
             spans.sort(key=lambda s: s[0])
             for (start, end, here), (next_start, _, there) in itertools.pairwise(spans):
                 if end is None or end > next_start:
+                    if isinstance(there, Row):
+                        there = str(there.where)
                     self.problems.error(
-                        Where(here.split(",")[0]),
+                        here.where if isinstance(here, Row) else Where(here),
                         f"episode of CHILD {child} from {start:%d/%m/%Y} "
                         f"({'open' if end is None else f'to {end:%d/%m/%Y}'}) overlaps {there}, "
                         f"which starts {next_start:%d/%m/%Y}",

@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import io
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -96,31 +97,108 @@ class Problems:
 
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Problems noted so far, counted ones included: a cell that noted one is never cached.
+    noted: int = 0
+    _mapped: dict[tuple[str, str, str, str], list[int]] = field(default_factory=dict)
 
     def error(self, where: Where, message: str) -> None:
+        self.noted += 1
         self.errors.append(f"{where}: {message}")
         if len(self.errors) >= MAX_ERRORS:
             raise TooManyErrors
 
     def warn(self, where: Where, message: str) -> None:
+        self.noted += 1
         self.warnings.append(f"{where}: {message}")
 
+    def mapped(self, table: str, where: Where, code: str, today: str) -> None:
+        """An earlier year's code read as today's: one warning per table, column and code,
+        naming the first cell and counting the rest (a national history has ~800,000 such
+        cells, and a line each buried everything else). ``settle`` writes the counts."""
+        key = (table, where.field, code, today)
+        seen = self._mapped.get(key)
+        if seen is None:
+            self._mapped[key] = [len(self.warnings), 1]
+            self.warn(where, f"earlier collection years' code {code!r} mapped to today's {today!r}")
+        else:
+            self.noted += 1
+            seen[1] += 1
 
-@dataclass(slots=True)  # a national import holds millions of rows in memory at once
+    def settle(self) -> None:
+        """Give each counted warning its count (idempotent)."""
+        for (table, _, _, _), (index, count) in self._mapped.items():
+            if count > 1:
+                text = self.warnings[index].partition(_COUNTED)[0]
+                self.warnings[index] = f"{text}{_COUNTED}{count} {table} rows; the first is shown)"
+
+
+# The tail of a counted warning: "... (in 12 Episodes rows; the first is shown)".
+_COUNTED = " (in "
+COUNTED_WARNING = re.compile(r" \(in ([0-9]+) [A-Za-z0-9]+ rows; the first is shown\)$")
+
+
+class Layout:
+    """A table's columns, shared by all its rows: a row is then a tuple of cells, not a dict
+    (a national import holds 4 million rows at once, and a dict each was most of its memory)."""
+
+    __slots__ = ("index", "names", "table")
+
+    def __init__(self, table: str, names: tuple[str, ...]) -> None:
+        self.table = table
+        self.names = names
+        self.index = {name: i for i, name in enumerate(names)}
+
+
+_LAYOUTS: dict[tuple[str, tuple[str, ...]], Layout] = {}
+
+
+def layout(table: str, names: tuple[str, ...]) -> Layout:
+    found = _LAYOUTS.get((table, names))
+    if found is None:
+        found = _LAYOUTS[(table, names)] = Layout(table, names)
+    return found
+
+
 class Row:
-    """One checked data row: cleaned values (dates as ``date``, blanks as None) and its place."""
+    """One checked data row: cleaned values (dates as ``date``, blanks as None) and its place.
 
-    table: str
-    values: dict[str, object]
-    where: Where
+    ``file`` and ``line`` are kept rather than a ``Where`` (made when asked for) to keep a
+    national import's millions of rows small."""
 
+    __slots__ = ("cells", "file", "layout", "line")
+
+    def __init__(self, layout: Layout, cells: tuple[object, ...], file: str, line: int) -> None:
+        self.layout = layout
+        self.cells = cells
+        self.file = file
+        self.line = line
+
+    @property
+    def table(self) -> str:
+        return self.layout.table
+
+    @property
+    def values(self) -> dict[str, object]:
+        return dict(zip(self.layout.names, self.cells, strict=True))
+
+    @property
+    def where(self) -> Where:
+        return Where(self.file, self.line)
+
+    # Called millions of times while merging a national history: kept to one lookup each.
     def text(self, name: str) -> str:
-        value = self.values.get(name)
-        return value if isinstance(value, str) else ""
+        try:
+            value = self.cells[self.layout.index[name]]
+        except KeyError:  # a column this table (or this file) lacks
+            return ""
+        return value if type(value) is str else ""
 
     def date(self, name: str) -> dt.date | None:
-        value = self.values.get(name)
-        return value if isinstance(value, dt.date) else None
+        try:
+            value = self.cells[self.layout.index[name]]
+        except KeyError:
+            return None
+        return value if type(value) is dt.date else None
 
 
 @dataclass
@@ -139,15 +217,40 @@ def discover(paths: Iterable[Path]) -> list[tuple[Path, str, list[str]]]:
     called, since tables are known by their headers.
     """
     found: list[tuple[Path, str, list[str]]] = []
+    arguments: list[Path] = []
     for path in paths:
         if path.is_dir():
             wanted = {".csv", ".xml"}
             for file in sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in wanted):
                 relative = file.relative_to(path)
                 found.append((file, str(relative), [path.name, *relative.parent.parts]))
+                arguments.append(path)
         else:
             found.append((path, path.name, [path.parent.name]))
-    return found
+            arguments.append(path.parent)
+    return _unique_labels(found, arguments)
+
+
+def _unique_labels(
+    found: list[tuple[Path, str, list[str]]], arguments: list[Path]
+) -> list[tuple[Path, str, list[str]]]:
+    """Labels that name one file each: the import tells files apart by label (a row repeated
+    within one file is an error, across returns it is the later year's), so two folders given
+    on the command line that both hold "Episodes.csv" must not share it. A clashing label is
+    prefixed with the argument as given, and with its position if that is not enough."""
+    counts = Counter(label for _, label, _ in found)
+    if all(count == 1 for count in counts.values()):
+        return found
+    labelled = [
+        (file, f"{argument}/{label}" if counts[label] > 1 else label, parts)
+        for (file, label, parts), argument in zip(found, arguments, strict=True)
+    ]
+    counts = Counter(label for _, label, _ in labelled)
+    order = {argument: index for index, argument in enumerate(dict.fromkeys(arguments), start=1)}
+    return [
+        (file, f"[argument {order[argument]}] {label}" if counts[label] > 1 else label, parts)
+        for (file, label, parts), argument in zip(labelled, arguments, strict=True)
+    ]
 
 
 def year_in(parts: Iterable[str]) -> int | None:
@@ -193,14 +296,35 @@ def read_table(path: Path, label: str, problems: Problems) -> Table | None:
         )
         return None
     columns = [h.strip().upper() for h in header]
+    shape = layout(name, tuple(columns))
+    width = len(columns)
+    # A row whose every cell has been seen clean before (the usual case: codes, dates and
+    # workers repeat) is made from the caches alone; any other row is checked cell by cell.
+    caches = [_clean_cells(name, column) for column in columns]
     rows = []
+    required = REQUIRED.get(name, _CHILD_ONLY)
     for number, record in enumerate(records[1:], start=2):
+        if len(record) == width:
+            cells = [c.get(v, _UNSEEN) for c, v in zip(caches, record, strict=True)]
+            if _UNSEEN not in cells:
+                rows.append(Row(shape, tuple(cells), label, number))
+                continue
+            if record[0].strip():  # not a blank line: check only the cells not seen before
+                ok = True
+                for i, value in enumerate(cells):
+                    if value is _UNSEEN:
+                        value = _check_cell(name, columns[i], record[i], label, number, required, problems)
+                        ok = ok and value is not _BAD
+                        cells[i] = value
+                if ok:
+                    rows.append(Row(shape, tuple(cells), label, number))
+                continue
         if not "".join(record).strip():
             continue  # a blank line, e.g. at the end of a hand-edited file
-        if len(record) != len(columns):
+        if len(record) != width:
             problems.error(
                 Where(label, number),
-                f"has {len(record)} values but the header has {len(columns)} columns "
+                f"has {len(record)} values but the header has {width} columns "
                 "(a truncated or misaligned row)",
             )
             continue
@@ -221,65 +345,76 @@ def _split(text: str, label: str, problems: Problems) -> list[list[str]] | None:
 
 def _check_row(table: str, cells: dict[str, str], where: Where, problems: Problems) -> Row | None:
     """Clean one row's cells; record each bad cell as an error naming its field."""
-    values: dict[str, object] = {}
-    ok = True
     required = REQUIRED.get(table, _CHILD_ONLY)
-    clean = _clean_cells()
-    for name, raw in cells.items():
-        known = clean.get((name, raw), _UNSEEN)
-        if known is not _UNSEEN:
-            values[name] = known
-            continue
-        value = raw.strip()
-        if not value:
-            if name in required:
-                problems.error(Where(where.file, where.row, name), "is blank but must have a value")
-                ok = False
-            values[name] = None
-            continue
-        here = Where(where.file, where.row, name)
-        if len(value) > MAX_CELL:
-            problems.error(here, f"is {len(value)} characters long; no SSDA903 field is longer than 20")
-            ok = False
-            continue
-        if value[0] in _FORMULA_START:
-            problems.error(
-                here, f"{_show(value)} starts with {value[0]!r}: a spreadsheet formula, not SSDA903 data"
-            )
-            ok = False
-            continue
-        reported = len(problems.errors) + len(problems.warnings)
-        checked = _check_value(name, value, here, problems)
-        if checked is None:
-            ok = False
-        elif len(problems.errors) + len(problems.warnings) == reported:
-            clean[(name, raw)] = checked
-        values[name] = checked
-    return Row(table, values, where) if ok else None
+    values = [
+        _check_cell(table, name, raw, where.file, where.row, required, problems)
+        for name, raw in cells.items()
+    ]
+    if any(value is _BAD for value in values):
+        return None
+    return Row(layout(table, tuple(cells)), tuple(values), where.file, where.row)
 
 
-# Cells already checked and found clean, by (column, raw text). Codes, dates, postcodes and
-# workers repeat across a return, and checking each afresh was most of the reading time of a
-# national-size import; sharing the cleaned value also keeps one ``date`` object per date. A
-# cell that raised an error or a warning is never kept, so every problem is still reported at
-# its own row. Cleared when it grows large, so a long-running worker's memory stays bounded.
-_CLEAN: dict[tuple[str, str], object] = {}
+def _check_cell(
+    table: str, name: str, raw: str, file: str, line: int, required: frozenset[str], problems: Problems
+) -> object:
+    """One cell's clean value, or ``_BAD`` with the problem recorded."""
+    clean = _clean_cells(table, name)
+    known = clean.get(raw, _UNSEEN)
+    if known is not _UNSEEN:
+        return known
+    value = raw.strip()
+    if not value:
+        if name in required:
+            problems.error(Where(file, line, name), "is blank but must have a value")
+            return _BAD
+        clean[raw] = None
+        return None
+    here = Where(file, line, name)
+    if len(value) > MAX_CELL:
+        problems.error(here, f"is {len(value)} characters long; no SSDA903 field is longer than 20")
+        return _BAD
+    if value[0] in _FORMULA_START:
+        problems.error(
+            here, f"{_show(value)} starts with {value[0]!r}: a spreadsheet formula, not SSDA903 data"
+        )
+        return _BAD
+    noted = problems.noted
+    checked = _check_value(table, name, value, here, problems)
+    if checked is None:
+        return _BAD
+    if problems.noted == noted:
+        clean[raw] = checked
+    return checked
+
+
+# Cells already checked and found clean, by table and column, then raw text. Codes, dates,
+# postcodes and workers repeat across a return, and checking each afresh was most of the
+# reading time of a national-size import; sharing the cleaned value also keeps one ``date``
+# object per date. A cell that raised an error or a warning is never kept, so every problem is
+# still reported at its own row; a blank is kept only where the table allows it. A column's
+# cache is cleared when it grows large, so a long-running worker's memory stays bounded.
+_CLEAN: dict[tuple[str, str], dict[str, object]] = {}
 _CLEAN_LIMIT = 200_000
 _UNSEEN = object()
+_BAD = object()
 _CHILD_ONLY = frozenset({"CHILD"})
 
 
-def _clean_cells() -> dict[tuple[str, str], object]:
-    if len(_CLEAN) > _CLEAN_LIMIT:
-        _CLEAN.clear()
-    return _CLEAN
+def _clean_cells(table: str, column: str) -> dict[str, object]:
+    cache = _CLEAN.get((table, column))
+    if cache is None:
+        cache = _CLEAN[(table, column)] = {}
+    elif len(cache) > _CLEAN_LIMIT:
+        cache.clear()
+    return cache
 
 
-def _check_value(name: str, value: str, where: Where, problems: Problems) -> object | None:
+def _check_value(table: str, name: str, value: str, where: Where, problems: Problems) -> object | None:
     if name in _DATE_FIELDS:
         return parse_date(value, where, problems)
     if name in CURRENT_CODES:
-        return _check_code(name, value.upper(), where, problems)
+        return _check_code(table, name, value.upper(), where, problems)
     pattern = _PATTERNS.get(name)
     if pattern is not None and not pattern[0].fullmatch(value):
         problems.error(where, f"{_show(value)} is not valid: expected {pattern[1]}")
@@ -287,10 +422,10 @@ def _check_value(name: str, value: str, where: Where, problems: Problems) -> obj
     return value.upper() if name in {"HOME_POST", "PL_POST", "UPN"} else value
 
 
-def _check_code(name: str, code: str, where: Where, problems: Problems) -> str | None:
+def _check_code(table: str, name: str, code: str, where: Where, problems: Problems) -> str | None:
     mapped = EARLIER_CODES.get(name, {}).get(code)
     if mapped is not None:
-        problems.warn(where, f"earlier collection years' code {code!r} mapped to today's {mapped!r}")
+        problems.mapped(table, where, code, mapped)
         return mapped
     if code in CURRENT_CODES[name]:
         return code
