@@ -579,6 +579,7 @@ class _Plan:
     # -- writing ---------------------------------------------------------------------------
     def write(self, actor: Any) -> None:
         with transaction.atomic():
+            _tune_transaction()
             children = self._write_children()
             self._write_episodes(children)
             self._write_keyed(
@@ -613,7 +614,8 @@ class _Plan:
                 ),
             )
 
-    def _write_children(self) -> dict[str, Child]:
+    def _write_children(self) -> dict[str, int]:
+        """Write the children; return each one's primary key by CHILD, all the other writers need."""
         new: list[dict[str, Any]] = []
         changed: list[Child] = []
         for child_id in sorted(self._child_ids()):
@@ -630,17 +632,10 @@ class _Plan:
         Child.objects.bulk_update(changed, list(CHILD_FIELDS), batch_size=BATCH)
         held_count = len(self.existing) - len(changed)
         self.summary.children.update(new=len(new), updated=len(changed), unchanged=held_count)
-        children = dict(self.existing)
-        if new:
-            # Loaded with only the fields the writers use: a full model per new child costs
-            # seconds in a national import.
-            loaded = ["id", "authority_id", "child_id"]
-            stored = Child.objects.filter(authority=self.authority).values_list(*loaded)
-            db = router.db_for_write(Child)
-            pks = {child_id: (pk, authority, child_id) for pk, authority, child_id in stored}
-            for row in new:
-                children[row["child_id"]] = Child.from_db(db, loaded, pks[row["child_id"]])
-        return children
+        if not new:
+            return {child_id: child.pk for child_id, child in self.existing.items()}
+        # Keys only, not models: a model per new child cost seconds in a national import.
+        return dict(Child.objects.filter(authority=self.authority).values_list("child_id", "pk"))
 
     def _child_values(self, child_id: str, held: Child | None) -> dict[str, Any]:
         """The CHILD_FIELDS the returns give for this child (Header, UASC); others are kept."""
@@ -660,7 +655,7 @@ class _Plan:
             values["first_child_born"] = self.mothers[child_id] or (held.first_child_born if held else None)
         return values
 
-    def _write_episodes(self, children: dict[str, Child]) -> None:
+    def _write_episodes(self, children: dict[str, int]) -> None:
         """Compare with the register as plain tuples: building a model per held row is the
         slowest part of a large import, and only changed rows need one."""
         held = {
@@ -675,10 +670,10 @@ class _Plan:
             values = _episode_values(row)
             found = held.get((child_id, decom))
             if found is None:
-                pk = children[child_id].pk
+                pk = children[child_id]
                 new.append({"child_id": pk, "decom": decom, "weekly_cost": Decimal("0"), **values})
             elif tuple(found[1:]) != tuple(values[f] for f in EPISODE_FIELDS):
-                changed.append(Episode(pk=found[0], child=children[child_id], decom=decom, **values))
+                changed.append(Episode(pk=found[0], child_id=children[child_id], decom=decom, **values))
         if changed:
             Episode.objects.bulk_update(changed, list(EPISODE_FIELDS), batch_size=BATCH)
         _insert(Episode, new)
@@ -689,7 +684,7 @@ class _Plan:
         self,
         model: type[models.Model],
         kind: str,
-        children: dict[str, Child],
+        children: dict[str, int],
         lookup: Any,
         fields: tuple[str, ...],
     ) -> None:
@@ -713,9 +708,9 @@ class _Plan:
         for (child_id, key), (values, _) in rows.items():
             found = held.get((child_id, key))
             if found is None:
-                new.append({"child_id": children[child_id].pk, **lookup(key), **values})
+                new.append({"child_id": children[child_id], **lookup(key), **values})
             elif found[1] != tuple(values[f] for f in fields):
-                changed.append(model(pk=found[0], child=children[child_id], **lookup(key), **values))
+                changed.append(model(pk=found[0], child_id=children[child_id], **lookup(key), **values))
         if changed:
             model._default_manager.bulk_update(changed, list(fields), batch_size=BATCH)
         _insert(model, new)
@@ -725,7 +720,7 @@ class _Plan:
         self.summary.others[f"{label}:updated"] = len(changed) + closed
         self.summary.others[f"{label}:unchanged"] = len(rows) - len(new) - len(changed) - closed
 
-    def _close_held_missing(self, children: dict[str, Child]) -> None:
+    def _close_held_missing(self, children: dict[str, int]) -> None:
         """Give an open missing episode in the register the end a later return reports."""
         rows = self.keyed.get("missing", {})
         ends = {(c, kind, start): end for c, (kind, start, end) in rows if end is not None}
@@ -746,7 +741,7 @@ class _Plan:
         MissingEpisode.objects.bulk_update(closing, ["end"], batch_size=1000)
         self.missing_closed = len(closing)
 
-    def _write_adoption(self, children: dict[str, Child]) -> None:
+    def _write_adoption(self, children: dict[str, int]) -> None:
         if not self.adoption:
             return
         held = {
@@ -760,7 +755,7 @@ class _Plan:
             values = {k: v for k, v in record.items() if k in _ADOPTION_FIELDS}
             obj = held.get(child_id)
             if obj is None:
-                new.append({"child_id": children[child_id].pk, **values})
+                new.append({"child_id": children[child_id], **values})
             elif any(getattr(obj, k) != v for k, v in values.items()):
                 for k, v in values.items():
                     setattr(obj, k, v)
@@ -771,7 +766,7 @@ class _Plan:
         self.summary.others["Adoption records:updated"] = len(changed)
         self.summary.others["Adoption records:unchanged"] = len(self.adoption) - len(new) - len(changed)
 
-    def _write_allocations(self, children: dict[str, Child]) -> None:
+    def _write_allocations(self, children: dict[str, int]) -> None:
         """Create or close allocations keyed by (CHILD, SW_ID, start), the SW_ID read as the export
         writes it, so re-importing an export of this register finds every allocation unchanged."""
         if not self.allocations:
@@ -792,7 +787,7 @@ class _Plan:
                 worker = workers[worker_id]
                 new.append(
                     {
-                        "child_id": children[child_id].pk,
+                        "child_id": children[child_id],
                         "worker_id": worker.pk,
                         "team_id": worker.team_id,
                         "start": start,
@@ -825,12 +820,20 @@ class _Plan:
             team, _ = Team.objects.get_or_create(
                 authority=self.authority, name=IMPORTED_TEAM, defaults={"kind": Team.Kind.CHILDREN_IN_CARE}
             )
-            placeholders = [
-                Professional(name=f"Social worker {i}", job_title="Social worker", team=team, sw_id=i)
-                for i in missing
-            ]
-            for worker in Professional.objects.bulk_create(placeholders, batch_size=BATCH):
-                found[worker.sw_id] = worker
+            # Plain rows, then their keys read back: a national history names tens of
+            # thousands of workers, and a model per placeholder cost seconds.
+            _insert(
+                Professional,
+                [
+                    {"name": f"Social worker {i}", "job_title": "Social worker", "team_id": team.pk}
+                    | {"sw_id": i}
+                    for i in missing
+                ],
+            )
+            added = set(missing)
+            for worker in Professional.objects.filter(team=team).only("id", "team_id", "sw_id"):
+                if worker.sw_id in added:
+                    found.setdefault(worker.sw_id, worker)
         self.summary.others["Social workers:new"] = len(missing)
         self.summary.others["Social workers:unchanged"] = len(ids) - len(missing)
         return found
@@ -846,6 +849,19 @@ _ADOPTION_FIELDS = (
     "placed_ceased",
     "reason_placed_ceased",
 )
+
+
+def _tune_transaction() -> None:
+    """On PostgreSQL, do not wait at commit for the import's WAL to reach the disk.
+
+    ``SET LOCAL`` lasts only until this transaction ends. Every constraint is still checked and
+    the import is still all or nothing; a server crash in the moment after the commit could at
+    worst lose the whole import (never part of it), which is then simply run again. A national
+    import commits millions of rows, and waiting for their flush was time the user saw."""
+    connection = connections[router.db_for_write(Episode)]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit = off")
 
 
 def _insert(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
