@@ -7,12 +7,13 @@ from collections import defaultdict
 
 import pytest
 
+from divert.core.ages import age_on
 from divert.synth.authorities import choose
 from divert.synth.generate import generate
 from divert.synth.health import continuously_looked_after
 from divert.synth.postcodes import load_books
 from divert.synth.records import AuthorityData, EpisodeRec
-from divert.synth.timeline import Window, add_years, age_on, financial_year
+from divert.synth.timeline import Window, add_years, financial_year
 
 TODAY = dt.date(2025, 11, 23)
 

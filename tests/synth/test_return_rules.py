@@ -12,11 +12,12 @@ from itertools import pairwise
 
 import pytest
 
+from divert.core.ages import age_on
 from divert.synth.authorities import choose
 from divert.synth.generate import generate
 from divert.synth.postcodes import UNKNOWN_TO_VALIDATOR, PostcodeBook, districts, load_books
 from divert.synth.records import AuthorityData, EpisodeRec
-from divert.synth.timeline import Window, age_on
+from divert.synth.timeline import Window
 
 TODAY = dt.date(2026, 11, 24)
 

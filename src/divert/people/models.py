@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from divert.core.access import RestrictedQuerySet
+from divert.core.ages import age_on
 from divert.core.codes import Ethnicity, PartnerAgency, Sex
 from divert.core.models import Authority
 
@@ -153,8 +154,7 @@ class Child(models.Model):
 
     def age_on(self, day: dt.date) -> int:
         """Age in whole years on ``day`` (a child born on 29 February turns a year older on 1 March)."""
-        dob = self.date_of_birth
-        return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+        return age_on(self.date_of_birth, day)
 
 
 class FamilyMember(models.Model):

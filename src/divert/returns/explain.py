@@ -11,10 +11,10 @@ positive. One child the register cannot explain keeps the rule failed.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterable
 
 from divert.care.models import Episode
+from divert.core.ages import birthday
 from divert.core.codes import SHORT_BREAK_STATUSES
 from divert.core.models import Authority
 from divert.people.models import Child
@@ -25,13 +25,6 @@ from divert.returns.validation import EXPLAINED, FAILED, ValidationReport
 THIRTEEN_WEEKS = 91
 
 Explainer = Callable[[Authority, int, list[str]], set[str]]
-
-
-def _birthday(born: dt.date, age: int) -> dt.date:
-    try:
-        return born.replace(year=born.year + age)
-    except ValueError:  # born 29 February
-        return dt.date(born.year + age, 3, 1)
 
 
 def _episodes(authority: Authority, child_ids: Iterable[str]) -> dict[str, list[Episode]]:
@@ -49,7 +42,7 @@ def relevant_by_history(authority: Authority, year: int, child_ids: list[str]) -
     children = {c.child_id: c for c in Child.objects.filter(authority=authority, child_id__in=child_ids)}
     for child_id, episodes in _episodes(authority, child_ids).items():
         born = children[child_id].date_of_birth
-        at_14, at_16 = _birthday(born, 14), _birthday(born, 16)
+        at_14, at_16 = birthday(born, born.year + 14), birthday(born, born.year + 16)
         days = 0
         after_16 = False
         for ep in episodes:

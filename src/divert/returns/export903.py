@@ -26,6 +26,7 @@ from divert.care.models import (
     MissingEpisode,
     PreviousPermanenceOrder,
 )
+from divert.core.ages import age_on, birthday
 from divert.core.codes import SHORT_BREAK_STATUSES
 from divert.core.models import Authority
 from divert.people.models import Allocation, Child
@@ -306,33 +307,21 @@ def _leaver_contacts(authority: Authority, cy: CollectionYear) -> list[CareLeave
 
 def _ceased_after_17th_or_18th(child: Child, episodes: list[Episode], cy: CollectionYear) -> bool:
     """OC3 is not returned for a 17- or 18-year-old (at 31 March) who left care after that birthday."""
-    age = _age_on(child.date_of_birth, cy.end)
+    age = age_on(child.date_of_birth, cy.end)
     if age not in (17, 18):
         return False
-    birthday = _birthday(child.date_of_birth, child.date_of_birth.year + age)
+    turned = birthday(child.date_of_birth, child.date_of_birth.year + age)
     return any(
-        ep.child_id == child.pk and ep.dec is not None and birthday <= ep.dec <= cy.end for ep in episodes
+        ep.child_id == child.pk and ep.dec is not None and turned <= ep.dec <= cy.end for ep in episodes
     )
-
-
-def _age_on(born: dt.date, day: dt.date) -> int:
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
-
-
-def _birthday(born: dt.date, year: int) -> dt.date:
-    """A birthday in ``year`` (1 March for 29 February in other years)."""
-    try:
-        return born.replace(year=year)
-    except ValueError:
-        return dt.date(year, 3, 1)
 
 
 def _birthday_in_year(child: Child, cy: CollectionYear) -> dt.date:
     """The child's birthday inside the collection year."""
     for year in (cy.start.year, cy.end.year):
-        birthday = _birthday(child.date_of_birth, year)
-        if cy.contains(birthday):
-            return birthday
+        day = birthday(child.date_of_birth, year)
+        if cy.contains(day):
+            return day
     raise AssertionError("every child has a birthday in a 12-month year")
 
 

@@ -58,6 +58,7 @@ from divert.care.models import (
     PreviousPermanenceOrder,
 )
 from divert.core import audit
+from divert.core.ages import birthday
 from divert.core.models import Authority
 from divert.people.models import Allocation, Child, Professional, Team
 from divert.returns.export903 import sw_id
@@ -280,10 +281,7 @@ def year_from_dates(ret: Return) -> int | None:
 def birthday_in_year(dob: dt.date, year: int) -> dt.date:
     """The birthday falling in collection year ``year`` (1 April year-1 to 31 March year)."""
     for y in (year - 1, year):
-        try:
-            day = dob.replace(year=y)
-        except ValueError:  # 29 February in a common year
-            day = dt.date(y, 3, 1)
+        day = birthday(dob, y)
         if dt.date(year - 1, 4, 1) <= day <= dt.date(year, 3, 31):
             return day
     raise AssertionError("unreachable: one of two consecutive birthdays falls in the year")

@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass
 
 import polars as pl
 
+from divert.core.ages import age_on
 from divert.core.models import Authority
 from divert.synth import params
 from divert.synth.records import AuthorityData
@@ -243,7 +244,7 @@ def _entry_ages(frames: Frames, first: dt.date, as_at: dt.date) -> list[Figure]:
         .filter((pl.col("rne") == "S") & pl.col("decom").is_between(first, as_at))
         .join(frames.children, on="child")
     )
-    ages = [_age(dob, decom) for dob, decom in starts.select("dob", "decom").iter_rows()]
+    ages = [age_on(dob, decom) for dob, decom in starts.select("dob", "decom").iter_rows()]
     total = max(1, len(ages))
     return [
         Figure(
@@ -254,10 +255,6 @@ def _entry_ages(frames: Frames, first: dt.date, as_at: dt.date) -> list[Figure]:
         )
         for name, low, high in BANDS
     ]
-
-
-def _age(dob: dt.date, day: dt.date) -> int:
-    return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
 
 
 def _placement_mix(frames: Frames, first: dt.date, as_at: dt.date) -> list[Figure]:
@@ -314,7 +311,7 @@ def _stability(frames: Frames, first: dt.date, as_at: dt.date) -> list[Figure]:
                 if start <= two_years:
                     cohort_2y += 1
                     three_plus += 1 + sum(two_years < m <= day for m in moves) >= 3
-                if start <= two_half and _age(dobs[child], day) < 16:
+                if start <= two_half and age_on(dobs[child], day) < 16:
                     cohort_25 += 1
                     settled += max(m for m in moves if m <= day) <= two_years
     return [

@@ -19,13 +19,14 @@ import random
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from divert.core.ages import age_on
 from divert.synth import params
 from divert.synth.care_extras import after_care
 from divert.synth.frontdoor import FrontDoor
 from divert.synth.placements import FOSTER, NO_URN, PLACE_CODE, Placements
 from divert.synth.records import EpisodeRec
 from divert.synth.sampling import Deck, QuantileDeck, lognormal, lognormal_ppf, poisson
-from divert.synth.timeline import DAY, add_years, age_on, month_starts
+from divert.synth.timeline import DAY, add_years, month_starts
 from divert.synth.world import World, days
 
 BANDS = ("under 1", "1-4", "5-9", "10-15", "16+")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from divert.core.ages import age_on
 from divert.synth import names
 from divert.synth.records import (
     AdoptionRec,
@@ -22,7 +23,7 @@ from divert.synth.records import (
     VisitRec,
 )
 from divert.synth.sampling import poisson, weighted
-from divert.synth.timeline import add_years, age_on
+from divert.synth.timeline import add_years
 from divert.synth.world import days
 
 if TYPE_CHECKING:

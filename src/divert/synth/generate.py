@@ -12,13 +12,14 @@ import datetime as dt
 from dataclasses import fields
 from typing import Any
 
+from divert.core.ages import age_on
 from divert.synth.authorities import AuthoritySpec
 from divert.synth.care import Care
 from divert.synth.frontdoor import FrontDoor
 from divert.synth.health import add_health
 from divert.synth.postcodes import PostcodeBook
 from divert.synth.records import AuthorityData
-from divert.synth.timeline import Window, age_on
+from divert.synth.timeline import Window
 from divert.synth.world import World
 
 UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"

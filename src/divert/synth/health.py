@@ -32,6 +32,7 @@ import datetime as dt
 import random
 from collections import defaultdict
 
+from divert.core.ages import age_on
 from divert.core.codes import SHORT_BREAK_STATUSES
 from divert.synth.records import (
     AuthorityData,
@@ -40,7 +41,7 @@ from divert.synth.records import (
     PreviousPermanenceRec,
 )
 from divert.synth.sampling import weighted
-from divert.synth.timeline import Window, add_years, age_on, financial_year
+from divert.synth.timeline import Window, add_years, financial_year
 
 # Episode endings that are a permanence order, as PREV_PERM codes them.
 PERMANENCE_ENDINGS = {

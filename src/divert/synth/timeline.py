@@ -27,10 +27,6 @@ def financial_year(day: dt.date) -> int:
     return day.year + 1 if day.month >= 4 else day.year
 
 
-def age_on(dob: dt.date, day: dt.date) -> int:
-    return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
-
-
 def month_starts(first: dt.date, last: dt.date) -> list[dt.date]:
     """First days of each month from ``first``'s month to ``last``'s."""
     out = []
