@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "divert.carers",
     "divert.synth",
     "divert.returns",
+    "divert.indicators",
 ]
 
 MIDDLEWARE = [

@@ -27,6 +27,7 @@ REFERENCE_MODELS = frozenset(
         "core.unitcost",
         "people.team",
         "people.locality",
+        "indicators.indicatortarget",
     }
 )
 
@@ -84,8 +85,8 @@ class PopulationEstimateAdmin(ReferenceDataAdmin):
 
 @admin.register(Benchmark)
 class BenchmarkAdmin(ReferenceDataAdmin):
-    list_display = ["indicator", "scope", "year", "value", "source"]
-    list_filter = ["scope", "year"]
+    list_display = ["indicator", "scope", "authority", "year", "value", "source"]
+    list_filter = ["scope", "year", "authority"]
     search_fields = ["indicator"]
 
 

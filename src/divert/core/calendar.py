@@ -109,3 +109,17 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
         if is_working_day(current):
             count += 1
     return count
+
+
+def bank_holidays(first_year: int = 1990, last_year: int = 2060) -> list[dt.date]:
+    """Every bank holiday of England and Wales from ``first_year`` to ``last_year``, sorted.
+
+    For vectorised clocks (Polars' business-day counts) that need the whole list at once.
+    """
+    days: set[dt.date] = set()
+    for year in range(first_year, last_year + 1):
+        if year in published_years():
+            days |= {d for d in published_bank_holidays() if d.year == year}
+        else:
+            days |= regular_bank_holidays(year)
+    return sorted(days)

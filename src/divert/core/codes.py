@@ -277,3 +277,37 @@ class PartnerAgency(models.TextChoices):
     EDUCATION = "education", "Education"
     PROBATION = "probation", "Probation"
     HOUSING = "housing", "Housing"
+
+
+# Placement categories for figures, breakdowns and the forecast: the SSDA903 PLACE code with
+# the provider, since "in-house" and "independent" differ only by PLACE_PROVIDER.
+PLACEMENT_CATEGORIES = (
+    "In-house foster care",
+    "Independent foster care",
+    "Kinship foster care",
+    "Residential: in-house",
+    "Residential: independent",
+    "Supported accommodation",
+    "Placed with parents",
+    "Placed for adoption",
+    "Other",
+)
+NON_KINSHIP_FOSTER = FOSTER_PLACEMENTS - KINSHIP_PLACEMENTS
+
+
+def placement_category(place: str, provider: str) -> str:
+    """The category of a placement (one of ``PLACEMENT_CATEGORIES``)."""
+    independent = provider in INDEPENDENT_PROVIDERS
+    if place in KINSHIP_PLACEMENTS:
+        return "Kinship foster care"
+    if place in NON_KINSHIP_FOSTER:
+        return "Independent foster care" if independent else "In-house foster care"
+    if place in RESIDENTIAL_PLACEMENTS:
+        return "Residential: independent" if independent else "Residential: in-house"
+    if place in SUPPORTED_PLACEMENTS:
+        return "Supported accommodation"
+    if place == "P1":
+        return "Placed with parents"
+    if place in ADOPTION_PLACEMENTS:
+        return "Placed for adoption"
+    return "Other"

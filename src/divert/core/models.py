@@ -124,15 +124,30 @@ class Benchmark(models.Model):
 
     indicator = models.CharField(max_length=60)
     scope = models.CharField(max_length=20, choices=Scope.choices)
-    year = models.PositiveSmallIntegerField()
+    authority = models.ForeignKey(
+        Authority,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="benchmarks",
+        help_text="The authority whose comparator group this is; empty for England and regions' figures.",
+    )
+    year = models.PositiveSmallIntegerField(help_text="The year of the 31 March, or the year ending then")
     value = models.DecimalField(max_digits=12, decimal_places=2)
     source = models.CharField(max_length=200, blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["indicator", "scope", "year"], name="one_benchmark_per_scope_year"
-            )
+                fields=["indicator", "scope", "year"],
+                condition=models.Q(authority__isnull=True),
+                name="one_benchmark_per_scope_year",
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "scope", "year", "authority"],
+                condition=models.Q(authority__isnull=False),
+                name="one_authority_benchmark_per_scope_year",
+            ),
         ]
         ordering = ["indicator", "scope", "year"]
 

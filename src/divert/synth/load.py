@@ -136,6 +136,7 @@ def write_authority(spec: AuthoritySpec, data: AuthorityData, window: Window, se
         authority = _authority(spec)
         PopulationEstimate.objects.filter(authority=authority).delete()
         reference.population(authority, spec, window)
+        reference.comparator_benchmarks(authority, window)
         ids = _people(authority, data)
         _front_door(data, ids)
         _care(data, ids)

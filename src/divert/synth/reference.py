@@ -64,26 +64,31 @@ def population(authority: Authority, spec: AuthoritySpec, window: Window) -> Non
 
 
 def benchmarks(window: Window) -> None:
-    """England figures from the reference, and an illustrative comparator group, upserted."""
+    """England figures from the reference (replacing any earlier copy of the same figures)."""
     rows = [
         Benchmark(indicator=i, scope=Benchmark.Scope.ENGLAND, year=y, value=Decimal(v), source=s)
         for i, y, v, s in ENGLAND
     ]
-    rows += [
+    for row in rows:
+        Benchmark.objects.filter(
+            indicator=row.indicator, scope=row.scope, year=row.year, authority__isnull=True
+        ).delete()
+    Benchmark.objects.bulk_create(rows)
+
+
+def comparator_benchmarks(authority: Authority, window: Window) -> None:
+    """An illustrative statistical-neighbour group for one synthetic authority (not real figures)."""
+    Benchmark.objects.filter(authority=authority).delete()
+    Benchmark.objects.bulk_create(
         Benchmark(
             indicator="cla_rate_per_10k",
             scope=Benchmark.Scope.COMPARATOR,
+            authority=authority,
             year=year,
             value=Decimal(COMPARATOR_RATE),
             source="Illustrative comparator group (synthetic)",
         )
         for year in range(window.start.year + 1, window.end.year + 1)
-    ]
-    Benchmark.objects.bulk_create(
-        rows,
-        update_conflicts=True,
-        unique_fields=["indicator", "scope", "year"],
-        update_fields=["value", "source"],
     )
 
 
