@@ -1,3 +1,12 @@
-"""Indicator definitions, one module per part of the service. Importing this declares them all."""
+"""Indicator definitions, one module per part of the service. Importing this declares them all,
+in scorecard order within each section."""
 
-from divert.indicators.defs import looked_after  # noqa: F401
+from divert.indicators.defs import (  # noqa: F401
+    adoption,
+    carers_workforce,
+    cin_cp,
+    front_door,
+    looked_after,
+    placements,
+    stability,
+)

@@ -1,0 +1,3 @@
+"""Foster households and the workforce: approvals, active and inactive carers, caseloads, qualified allocation."""
+
+from __future__ import annotations
