@@ -8,9 +8,17 @@ from __future__ import annotations
 
 import polars as pl
 
+from divert.core.codes import PLACEMENT_CATEGORIES
 from divert.indicators.catalogue import Agg, Indicator
 from divert.indicators.frames import Frames
 from divert.indicators.shared import age_band, age_on, periods_key
+
+NOT_RECORDED = "Not recorded"
+# Dimensions with a natural order; others sort alphabetically. "Not recorded" always comes last.
+ORDER = {
+    "age_band": ("Under 1", "1 to 4", "5 to 9", "10 to 15", "16 and over"),
+    "placement_type": PLACEMENT_CATEGORIES,
+}
 
 
 def facts(frames: Frames, indicator: Indicator, periods: pl.DataFrame) -> pl.DataFrame:
@@ -113,9 +121,15 @@ def breakdown(
     if by not in indicator.breakdowns:
         raise ValueError(f"{indicator.id} has no breakdown by {by}")
     rows = with_dimensions(frames, narrowed(frames, indicator, periods, where), [by])
-    return _aggregate(frames, indicator, rows, periods, [by]).with_columns(
-        pl.col(by).fill_null("Not recorded")
+    rows = rows.with_columns(pl.col(by).cast(pl.Utf8).fill_null(NOT_RECORDED))
+    out = _aggregate(frames, indicator, rows, periods, [by])
+    known = ORDER.get(by, ())
+    rank = (
+        pl.when(pl.col(by) == NOT_RECORDED)
+        .then(pl.lit(len(known) + 1))
+        .otherwise(pl.col(by).replace_strict(list(known), list(range(len(known))), default=len(known)))
     )
+    return out.with_columns(rank.alias("_rank")).sort("date", "_rank", by).drop("_rank")
 
 
 def narrowed(
@@ -161,7 +175,8 @@ def with_dimensions(frames: Frames, rows: pl.DataFrame, names: list[str]) -> pl.
         info = frames.children.select("child", "dob", "locality")
         rows = rows.join(info, on="child", how="left", suffix="_child")
         if "age_band" in wanted:
-            rows = rows.with_columns(age_band(age_on(pl.col("dob"), pl.col("date"))).alias("age_band"))
+            band = age_band(age_on(pl.col("dob"), pl.col("date")))
+            rows = rows.with_columns(pl.when(pl.col("dob").is_not_null()).then(band).alias("age_band"))
         rows = rows.drop("dob")
         if "locality" not in wanted:
             rows = rows.drop("locality")

@@ -32,7 +32,11 @@ def periods_key(periods: pl.DataFrame) -> tuple[dt.date, ...]:
 
 def age_on(dob: pl.Expr, day: pl.Expr) -> pl.Expr:
     """Whole years on ``day`` (29 February birthdays fall on 1 March, as in ``core.ages``)."""
-    before_birthday = (day.dt.month() * 100 + day.dt.day()) < (dob.dt.month() * 100 + dob.dt.day())
+    # Month and day are 8-bit in Polars: widen before arithmetic, or month x 100 overflows.
+    def month_day(d: pl.Expr) -> pl.Expr:
+        return d.dt.month().cast(pl.Int32) * 100 + d.dt.day().cast(pl.Int32)
+
+    before_birthday = month_day(day) < month_day(dob)
     return day.dt.year() - dob.dt.year() - before_birthday.cast(pl.Int32)
 
 
@@ -136,4 +140,136 @@ def counted(df: pl.DataFrame, num: pl.Expr | float = 1.0, den: pl.Expr | float =
     return df.with_columns(
         (num if isinstance(num, pl.Expr) else pl.lit(num)).cast(pl.Float64).alias("num"),
         (den if isinstance(den, pl.Expr) else pl.lit(den)).cast(pl.Float64).alias("den"),
+    )
+
+
+# --- placements and periods of care, as the DfE counts them -----------------------------------
+
+#: Temporary placements (hospital, absence, holiday, carer unavailable): not placements of their own.
+TEMPORARY_PLACEMENTS = frozenset({"T0", "T1", "T2", "T3", "T4"})
+
+
+def years_before(day: pl.Expr, years: int, months: int = 0) -> pl.Expr:
+    """The same calendar day ``years`` (and ``months``) earlier; 29 February falls back to the 28th."""
+    return day.dt.offset_by(f"-{years}y{months}mo" if months else f"-{years}y")
+
+
+def placement_history(frames: Frames) -> pl.DataFrame:
+    """Care episodes with the period of care and the placement each belongs to.
+
+    An episode is a new placement when it opens a period of care or records a change of
+    placement (RNE other than L: a change of legal status only is the same placement). A
+    temporary placement (T0-T4) is not a placement of its own, and the episode that takes the
+    child back to the placement they had before it (same place, provider and carer) is not a
+    new one, so a holiday or a stay in hospital does not count as two moves. Adds
+    ``period_start`` (the day this period of care began), ``placement_start``,
+    ``previous_placement_start``, ``new_placement``, ``move`` (a new placement within a period
+    of care), and per child running counts ``placement_no`` and ``move_no``, so that the
+    placements in a window are a difference of two running counts (no self-join).
+    """
+
+    def build() -> pl.DataFrame:
+        eps = care_episodes(frames)
+        prev_dec = pl.col("dec").shift(1).over("child")
+        first = pl.int_range(pl.len()).over("child") == 0
+        where = pl.concat_str(
+            [pl.col(c).cast(pl.Utf8).fill_null("") for c in ("place", "place_provider", "provider", "carer")],
+            separator="|",
+        )
+        temporary = pl.col("place").is_in(list(TEMPORARY_PLACEMENTS)).fill_null(False)
+        eps = eps.with_columns(
+            (
+                first
+                | (pl.col("rne") == "S").fill_null(False)
+                | (prev_dec.is_not_null() & (prev_dec != pl.col("decom")))
+            ).alias("new_period"),
+            temporary.alias("_temporary"),
+            temporary.shift(1).over("child").fill_null(False).alias("_after_temporary"),
+            where.alias("_where"),
+            pl.when(~temporary).then(where).forward_fill().shift(1).over("child").alias("_settled_before"),
+        )
+        back = pl.col("_after_temporary") & (pl.col("_where") == pl.col("_settled_before")).fill_null(False)
+        eps = eps.with_columns(
+            (
+                pl.col("new_period")
+                | ((pl.col("rne") != "L").fill_null(True) & ~pl.col("_temporary") & ~back)
+            ).alias("new_placement")
+        ).with_columns(
+            (pl.col("new_placement") & ~pl.col("new_period")).alias("move"),
+            pl.when(pl.col("new_period"))
+            .then(pl.col("decom"))
+            .forward_fill()
+            .over("child")
+            .alias("period_start"),
+            pl.when(pl.col("new_placement"))
+            .then(pl.col("decom"))
+            .forward_fill()
+            .over("child")
+            .alias("placement_start"),
+            pl.col("new_placement").cast(pl.Int32).cum_sum().over("child").alias("placement_no"),
+        )
+        return eps.with_columns(
+            pl.col("move").cast(pl.Int32).cum_sum().over("child").alias("move_no"),
+            pl.when(pl.col("new_placement"))
+            .then(pl.col("placement_start").shift(1))
+            .forward_fill()
+            .over("child")
+            .alias("previous_placement_start"),
+        ).drop("_temporary", "_after_temporary", "_where", "_settled_before")
+
+    return frames.memo("placement_history", build)
+
+
+HISTORY_COLUMNS = (
+    "period_start",
+    "placement_start",
+    "previous_placement_start",
+    "placement_no",
+    "move_no",
+)
+
+
+def in_care_history(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
+    """``in_care`` with each row's period of care and current placement (``placement_history``)."""
+
+    def build() -> pl.DataFrame:
+        history = placement_history(frames).select("child", "decom", *HISTORY_COLUMNS)
+        return in_care(frames, periods).join(history, on=["child", "decom"], how="left")
+
+    return frames.memo(("in_care_history", periods_key(periods)), build)
+
+
+def history_on(frames: Frames, rows: pl.DataFrame, day: str, prefix: str) -> pl.DataFrame:
+    """``rows`` with the child's care history as it stood on the day in column ``day``.
+
+    Adds ``{prefix}placement_no`` and ``{prefix}move_no`` (running counts up to that day, 0
+    before any care) and ``{prefix}in_care`` (an episode open that day, as ``in_care``).
+    A sorted as-of join per child: the latest episode started on or before the day.
+    """
+    history = (
+        placement_history(frames)
+        .select(
+            "child",
+            pl.col("decom").alias("_decom"),
+            pl.col("dec_or_max").alias("_until"),
+            pl.col("placement_no").alias(f"{prefix}placement_no"),
+            pl.col("move_no").alias(f"{prefix}move_no"),
+        )
+        .sort("_decom")
+    )
+    out = (
+        rows.with_row_index("_row")
+        .sort(day)
+        .join_asof(
+            history, left_on=day, right_on="_decom", by="child", strategy="backward", check_sortedness=False
+        )
+    )
+    return (
+        out.with_columns(
+            pl.col(f"{prefix}placement_no").fill_null(0),
+            pl.col(f"{prefix}move_no").fill_null(0),
+            (pl.col("_until") > pl.col(day)).fill_null(False).alias(f"{prefix}in_care"),
+        )
+        .sort("_row")
+        .drop("_row", "_decom", "_until")
     )
