@@ -34,7 +34,7 @@ from divert.core import audit
 from divert.core.models import AuditEvent, Authority, Benchmark, PopulationEstimate, UnitCost, User
 from divert.frontdoor.models import Contact, Referral
 from divert.people.models import Allocation, Child, FamilyMember, Locality, Professional, Share, Team
-from divert.synth import reference
+from divert.synth import reference, targets
 from divert.synth.authorities import AuthoritySpec
 from divert.synth.records import AuthorityData
 from divert.synth.timeline import Window
@@ -137,6 +137,7 @@ def write_authority(spec: AuthoritySpec, data: AuthorityData, window: Window, se
         PopulationEstimate.objects.filter(authority=authority).delete()
         reference.population(authority, spec, window)
         reference.comparator_benchmarks(authority, window)
+        targets.programme_targets(authority)
         ids = _people(authority, data)
         _front_door(data, ids)
         _care(data, ids)
