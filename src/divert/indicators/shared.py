@@ -32,6 +32,7 @@ def periods_key(periods: pl.DataFrame) -> tuple[dt.date, ...]:
 
 def age_on(dob: pl.Expr, day: pl.Expr) -> pl.Expr:
     """Whole years on ``day`` (29 February birthdays fall on 1 March, as in ``core.ages``)."""
+
     # Month and day are 8-bit in Polars: widen before arithmetic, or month x 100 overflows.
     def month_day(d: pl.Expr) -> pl.Expr:
         return d.dt.month().cast(pl.Int32) * 100 + d.dt.day().cast(pl.Int32)
@@ -86,10 +87,15 @@ def working_days(start: pl.Expr, end: pl.Expr, holidays: tuple[dt.date, ...]) ->
 
 
 def care_episodes(frames: Frames) -> pl.DataFrame:
-    """Episodes that count as being looked after (short breaks V3/V4 excluded), with derived columns."""
+    """Episodes that count as being looked after (short breaks V3/V4 excluded), with derived columns.
+
+    Besides ``dec_or_max`` and ``placement_type``, each episode carries its period of care and
+    placement (``HISTORY_COLUMNS``, see ``placement_history``), so that ``in_care`` rows have them
+    without a second join over every child and date (seconds at a million episodes).
+    """
 
     def build() -> pl.DataFrame:
-        return (
+        episodes = (
             frames.episodes.filter(~pl.col("ls").is_in(list(SHORT_BREAK_STATUSES)))
             .with_columns(
                 pl.col("dec").fill_null(FAR_FUTURE).alias("dec_or_max"),
@@ -97,6 +103,7 @@ def care_episodes(frames: Frames) -> pl.DataFrame:
             )
             .sort("child", "decom")
         )
+        return _with_history(episodes)
 
     return frames.memo("care_episodes", build)
 
@@ -155,69 +162,91 @@ def years_before(day: pl.Expr, years: int, months: int = 0) -> pl.Expr:
 
 
 def placement_history(frames: Frames) -> pl.DataFrame:
-    """Care episodes with the period of care and the placement each belongs to.
+    """Care episodes with the period of care and the placement each belongs to (``_with_history``)."""
+    return care_episodes(frames)
+
+
+# Reasons for a new episode that move the child to a new carer or placement (SSDA903 RNE).
+NEW_CARER = frozenset({"S", "P", "B"})
+
+
+def _with_history(episodes: pl.DataFrame) -> pl.DataFrame:
+    """Care episodes (sorted by child and start) with the period of care and the placement each belongs to.
 
     An episode is a new placement when it opens a period of care or records a change of
-    placement (RNE other than L: a change of legal status only is the same placement). A
+    carer (RNE P or B). A change of legal status only (L), or of placement type with the same
+    carer (T, U: a foster placement becoming long-term, say), is the same placement. A
     temporary placement (T0-T4) is not a placement of its own, and the episode that takes the
     child back to the placement they had before it (same place, provider and carer) is not a
     new one, so a holiday or a stay in hospital does not count as two moves. Adds
     ``period_start`` (the day this period of care began), ``placement_start``,
-    ``previous_placement_start``, ``new_placement``, ``move`` (a new placement within a period
+    ``previous_placement_start``, ``placement_began_as`` (the PLACE code the placement opened
+    with), ``new_placement``, ``move`` (a new placement within a period
     of care), and per child running counts ``placement_no`` and ``move_no``, so that the
     placements in a window are a difference of two running counts (no self-join).
     """
 
-    def build() -> pl.DataFrame:
-        eps = care_episodes(frames)
-        prev_dec = pl.col("dec").shift(1).over("child")
-        first = pl.int_range(pl.len()).over("child") == 0
-        where = pl.concat_str(
-            [pl.col(c).cast(pl.Utf8).fill_null("") for c in ("place", "place_provider", "provider", "carer")],
-            separator="|",
+    # Episodes are sorted by child then date: "the row before" is the child's previous episode
+    # unless ``first``, and a forward fill never crosses children because every child's first
+    # episode sets each filled column (window functions per child cost ten times as much).
+    first = pl.col("child") != pl.col("child").shift(1).fill_null(-1)
+    prev_dec = pl.col("dec").shift(1)
+    temporary = pl.col("place").is_in(list(TEMPORARY_PLACEMENTS)).fill_null(False)
+    where = pl.concat_str(
+        [pl.col(c).cast(pl.Utf8).fill_null("") for c in ("place", "place_provider", "provider", "carer")],
+        separator="|",
+    )
+    back = (
+        ~pl.col("_first")
+        & pl.col("_temporary").shift(1).fill_null(False)
+        & (pl.col("_where") == pl.col("_settled").shift(1)).fill_null(False)
+    )
+    new_period = (
+        pl.col("_first")
+        | (pl.col("rne") == "S").fill_null(False)
+        | (prev_dec.is_not_null() & (prev_dec != pl.col("decom")))
+    )
+    new_placement = pl.col("new_period") | (
+        pl.col("rne").is_in(list(NEW_CARER)).fill_null(True) & ~pl.col("_temporary") & ~back
+    )
+    running = pl.col("new_placement").cast(pl.Int32).cum_sum()
+    moves = pl.col("move").cast(pl.Int32).cum_sum()
+    return (
+        episodes.lazy()
+        .with_columns(first.alias("_first"), temporary.alias("_temporary"), where.alias("_where"))
+        .with_columns(
+            new_period.alias("new_period"),
+            pl.when(~pl.col("_temporary") | pl.col("_first")).then("_where").forward_fill().alias("_settled"),
         )
-        temporary = pl.col("place").is_in(list(TEMPORARY_PLACEMENTS)).fill_null(False)
-        eps = eps.with_columns(
-            (
-                first
-                | (pl.col("rne") == "S").fill_null(False)
-                | (prev_dec.is_not_null() & (prev_dec != pl.col("decom")))
-            ).alias("new_period"),
-            temporary.alias("_temporary"),
-            temporary.shift(1).over("child").fill_null(False).alias("_after_temporary"),
-            where.alias("_where"),
-            pl.when(~temporary).then(where).forward_fill().shift(1).over("child").alias("_settled_before"),
-        )
-        back = pl.col("_after_temporary") & (pl.col("_where") == pl.col("_settled_before")).fill_null(False)
-        eps = eps.with_columns(
-            (
-                pl.col("new_period")
-                | ((pl.col("rne") != "L").fill_null(True) & ~pl.col("_temporary") & ~back)
-            ).alias("new_placement")
-        ).with_columns(
+        .with_columns(new_placement.alias("new_placement"))
+        .with_columns(
             (pl.col("new_placement") & ~pl.col("new_period")).alias("move"),
-            pl.when(pl.col("new_period"))
-            .then(pl.col("decom"))
-            .forward_fill()
-            .over("child")
-            .alias("period_start"),
-            pl.when(pl.col("new_placement"))
-            .then(pl.col("decom"))
-            .forward_fill()
-            .over("child")
-            .alias("placement_start"),
-            pl.col("new_placement").cast(pl.Int32).cum_sum().over("child").alias("placement_no"),
+            pl.when("new_period").then("decom").forward_fill().alias("period_start"),
+            pl.when("new_placement").then("decom").forward_fill().alias("placement_start"),
+            pl.when("new_placement").then("place").forward_fill().alias("placement_began_as"),
+            running.alias("_running"),
         )
-        return eps.with_columns(
-            pl.col("move").cast(pl.Int32).cum_sum().over("child").alias("move_no"),
-            pl.when(pl.col("new_placement"))
+        .with_columns(
+            moves.alias("_moves"),
+            pl.when("_first")
+            .then(pl.lit(FAR_FUTURE))
+            .when("new_placement")
             .then(pl.col("placement_start").shift(1))
             .forward_fill()
-            .over("child")
             .alias("previous_placement_start"),
-        ).drop("_temporary", "_after_temporary", "_where", "_settled_before")
-
-    return frames.memo("placement_history", build)
+        )
+        .with_columns(
+            (pl.col("_running") - pl.when("_first").then(pl.col("_running") - 1).forward_fill())
+            .cast(pl.Int32)
+            .alias("placement_no"),
+            (pl.col("_moves") - pl.when("_first").then("_moves").forward_fill())
+            .cast(pl.Int32)
+            .alias("move_no"),
+            pl.col("previous_placement_start").replace(FAR_FUTURE, None),
+        )
+        .drop("_first", "_temporary", "_where", "_settled", "_running", "_moves")
+        .collect()
+    )
 
 
 HISTORY_COLUMNS = (
@@ -232,11 +261,7 @@ HISTORY_COLUMNS = (
 def in_care_history(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
     """``in_care`` with each row's period of care and current placement (``placement_history``)."""
 
-    def build() -> pl.DataFrame:
-        history = placement_history(frames).select("child", "decom", *HISTORY_COLUMNS)
-        return in_care(frames, periods).join(history, on=["child", "decom"], how="left")
-
-    return frames.memo(("in_care_history", periods_key(periods)), build)
+    return in_care(frames, periods)
 
 
 def history_on(frames: Frames, rows: pl.DataFrame, day: str, prefix: str) -> pl.DataFrame:
@@ -244,7 +269,8 @@ def history_on(frames: Frames, rows: pl.DataFrame, day: str, prefix: str) -> pl.
 
     Adds ``{prefix}placement_no`` and ``{prefix}move_no`` (running counts up to that day, 0
     before any care) and ``{prefix}in_care`` (an episode open that day, as ``in_care``).
-    A sorted as-of join per child: the latest episode started on or before the day.
+    A sorted as-of join per child: the latest episode started on or before the day. The rows come
+    back sorted by ``day``, not in their first order (a facts frame's order carries no meaning).
     """
     history = (
         placement_history(frames)
@@ -257,19 +283,11 @@ def history_on(frames: Frames, rows: pl.DataFrame, day: str, prefix: str) -> pl.
         )
         .sort("_decom")
     )
-    out = (
-        rows.with_row_index("_row")
-        .sort(day)
-        .join_asof(
-            history, left_on=day, right_on="_decom", by="child", strategy="backward", check_sortedness=False
-        )
+    out = rows.sort(day).join_asof(
+        history, left_on=day, right_on="_decom", by="child", strategy="backward", check_sortedness=False
     )
-    return (
-        out.with_columns(
-            pl.col(f"{prefix}placement_no").fill_null(0),
-            pl.col(f"{prefix}move_no").fill_null(0),
-            (pl.col("_until") > pl.col(day)).fill_null(False).alias(f"{prefix}in_care"),
-        )
-        .sort("_row")
-        .drop("_row", "_decom", "_until")
-    )
+    return out.with_columns(
+        pl.col(f"{prefix}placement_no").fill_null(0),
+        pl.col(f"{prefix}move_no").fill_null(0),
+        (pl.col("_until") > pl.col(day)).fill_null(False).alias(f"{prefix}in_care"),
+    ).drop("_decom", "_until")

@@ -112,3 +112,40 @@ register(
         breakdowns=("age_band", "placement_type", "team", "locality"),
     )
 )
+
+
+def _net_change(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
+    """Entries (+1) and leavings (-1) as one list, so the drill-down shows both, each labelled."""
+    columns = ["date", "child", "day", "movement", "placement_type", "num", "den"]
+    entered = _starts(frames, periods).with_columns(
+        pl.col("decom").alias("day"), pl.lit("Entered care").alias("movement")
+    )
+    left = _ceased(frames, periods).with_columns(
+        pl.col("dec").alias("day"), pl.lit("Left care").alias("movement"), pl.lit(-1.0).alias("num")
+    )
+    return pl.concat([entered.select(columns), left.select(columns)]).sort("date", "day", "child")
+
+
+register(
+    Indicator(
+        id="cla_net_change",
+        title="Net change in children in care",
+        section=Section.IN_CARE,
+        definition=(
+            "Children who came into care in the period minus children who left: above zero, the "
+            "number in care is growing."
+        ),
+        method=(
+            "Entries as cla_starts (RNE S, each counting +1) minus leavings as cla_ceased (REC other "
+            "than X1, each counting -1) in the period, short breaks V3/V4 excluded; a child who enters "
+            "and leaves in the period counts +1 and -1. " + DFE_CLA
+        ),
+        unit=Unit.COUNT,
+        agg=Agg.SUM,
+        good=Good.DOWN,
+        kind=Kind.FLOW,
+        facts=_net_change,
+        breakdowns=("age_band", "placement_type", "team", "locality"),
+        numerator_label="Entries (+1) and leavings (-1)",
+    )
+)
