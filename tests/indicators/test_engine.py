@@ -207,3 +207,8 @@ def test_ages_in_frames_agree_with_the_registers_definition() -> None:
     frame = pl.DataFrame({"dob": [b for b, _ in pairs], "day": [d for _, d in pairs]})
     got = frame.select(age_on(pl.col("dob"), pl.col("day")).alias("age"))["age"].to_list()
     assert got == [register_age(b, d) for b, d in pairs]
+
+
+def test_a_percentage_target_on_events_is_not_pro_rated() -> None:
+    on_time = get("assessments_45wd_pct")
+    assert period_target(on_time, Target(100, 10, "default"), Frequency.WEEK) == (100, 10)

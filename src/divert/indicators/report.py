@@ -12,7 +12,7 @@ import polars as pl
 
 from divert.core.models import Benchmark
 from divert.indicators import compute
-from divert.indicators.catalogue import Indicator, Kind, indicators
+from divert.indicators.catalogue import Agg, Indicator, Kind, indicators
 from divert.indicators.frames import Frames
 from divert.indicators.periods import Frequency, periods
 from divert.indicators.rag import rag
@@ -90,8 +90,16 @@ def targets_for(authority_id: int | None) -> dict[str, Target]:
 
 
 def period_target(indicator: Indicator, target: Target, frequency: Frequency) -> tuple[float | None, float]:
-    """A flow's target is for its target period (a month); pro-rate it to a week or a day."""
-    if target.value is None or indicator.kind is not Kind.FLOW or frequency is indicator.target_frequency:
+    """A count of events has a target for its target period (a month): pro-rate it to a week or a day.
+
+    Percentages and averages (100% on time, 426 days) mean the same whatever the period.
+    """
+    if (
+        target.value is None
+        or indicator.kind is not Kind.FLOW
+        or indicator.agg is not Agg.SUM
+        or frequency is indicator.target_frequency
+    ):
         return target.value, target.tolerance
     ratio = frequency.days / indicator.target_frequency.days
     return target.value * ratio, target.tolerance * ratio
