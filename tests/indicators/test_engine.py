@@ -212,3 +212,23 @@ def test_ages_in_frames_agree_with_the_registers_definition() -> None:
 def test_a_percentage_target_on_events_is_not_pro_rated() -> None:
     on_time = get("assessments_45wd_pct")
     assert period_target(on_time, Target(100, 10, "default"), Frequency.WEEK) == (100, 10)
+
+
+@pytest.mark.django_db
+def test_the_monthly_cap_and_exit_target_come_from_the_settings_unless_the_authority_sets_its_own(
+    settings: object,
+) -> None:
+    from decimal import Decimal
+
+    from divert.core.models import Authority
+    from divert.indicators.models import IndicatorTarget
+    from divert.indicators.report import targets_for
+
+    settings.DIVERT = {**settings.DIVERT, "MONTHLY_ENTRY_CAP": 6, "MONTHLY_EXIT_TARGET": 12}  # type: ignore[attr-defined]
+    authority = Authority.objects.create(code="E06000099", la_number=999, name="Testshire")
+    assert targets_for(authority.pk)["cla_starts"] == Target(6.0, 2.0, "setting")
+    assert targets_for(authority.pk)["cla_ceased"] == Target(12.0, 2.0, "setting")
+    IndicatorTarget.objects.create(
+        authority=authority, indicator="cla_starts", target=Decimal(5), tolerance=1
+    )
+    assert targets_for(authority.pk)["cla_starts"] == Target(5.0, 1.0, "authority")

@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import polars as pl
+from django.conf import settings
 
 from divert.core.models import Benchmark
 from divert.indicators import compute
@@ -18,13 +19,16 @@ from divert.indicators.periods import Frequency, periods
 from divert.indicators.rag import rag
 
 TREND_PERIODS = 13  # a year of months and the same month last year
+# Targets an installation sets in its environment (settings.DIVERT), before any authority's own.
+SETTING_TARGETS = {"cla_starts": "MONTHLY_ENTRY_CAP", "cla_ceased": "MONTHLY_EXIT_TARGET"}
 
 
 @dataclass(frozen=True)
 class Target:
     value: float | None
     tolerance: float
-    source: str  # "default" (the catalogue's) or "authority" (set by an administrator)
+    #: "default" (the catalogue's), "setting" (the environment's) or "authority" (an administrator's)
+    source: str
 
 
 @dataclass
@@ -77,10 +81,14 @@ class Row:
 
 
 def targets_for(authority_id: int | None) -> dict[str, Target]:
-    """Each indicator's target: the authority's own where an administrator set one, else the default."""
+    """Each indicator's target: the authority's own where an administrator set one, else the
+    installation's setting (the monthly cap and exit target), else the catalogue's default."""
     from divert.indicators.models import IndicatorTarget
 
     out = {ind.id: Target(ind.target, ind.tolerance, "default") for ind in indicators()}
+    for indicator_id, name in SETTING_TARGETS.items():
+        if indicator_id in out:
+            out[indicator_id] = Target(float(settings.DIVERT[name]), out[indicator_id].tolerance, "setting")
     if authority_id is not None:
         for t in IndicatorTarget.objects.filter(authority_id=authority_id):
             out[t.indicator] = Target(
