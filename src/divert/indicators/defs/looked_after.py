@@ -7,14 +7,16 @@ import polars as pl
 from divert.core.codes import SHORT_BREAK_STATUSES
 from divert.indicators.catalogue import Agg, Good, Indicator, Kind, Section, Unit, register
 from divert.indicators.frames import Frames
-from divert.indicators.shared import care_episodes, counted, in_care, in_period
+from divert.indicators.shared import care_episodes, counted, in_care, in_period, periods_key
 
 DFE_CLA = "DfE statistics: Children looked after in England including adoptions (methodology)."
 
 
 def _in_care(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
     return counted(
-        in_care(frames, periods).select("date", "child", "decom", "placement_type", "place", "provider", "ls")
+        in_care(frames, periods, ["child", "decom", "placement_type", "place", "provider", "ls"]).drop(
+            "start"
+        )
     )
 
 
@@ -59,15 +61,29 @@ register(
 
 
 def _starts(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
-    starts = care_episodes(frames).filter(pl.col("rne") == "S")
-    return counted(
-        in_period(starts, "decom", periods).select("date", "child", "decom", "placement_type", "ls")
-    )
+    """Episodes that began a period of care, by period (kept: net change reads them again)."""
+
+    def build() -> pl.DataFrame:
+        episodes = care_episodes(frames).select("child", "decom", "placement_type", "ls", "rne")
+        starts = episodes.filter(pl.col("rne") == "S").drop("rne")
+        return counted(
+            in_period(starts, "decom", periods).select("date", "child", "decom", "placement_type", "ls")
+        )
+
+    return frames.memo(("cla_starts", periods_key(periods)), build)
 
 
 def _ceased(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
-    ceased = care_episodes(frames).filter(pl.col("rec").is_not_null() & (pl.col("rec") != "X1"))
-    return counted(in_period(ceased, "dec", periods).select("date", "child", "dec", "rec", "placement_type"))
+    """Episodes that ended care, by period (kept: net change reads them again)."""
+
+    def build() -> pl.DataFrame:
+        episodes = care_episodes(frames).select("child", "dec", "rec", "placement_type")
+        ceased = episodes.filter(pl.col("rec").is_not_null() & (pl.col("rec") != "X1"))
+        return counted(
+            in_period(ceased, "dec", periods).select("date", "child", "dec", "rec", "placement_type")
+        )
+
+    return frames.memo(("cla_ceased", periods_key(periods)), build)
 
 
 register(

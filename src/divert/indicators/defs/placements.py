@@ -20,7 +20,7 @@ from divert.core.codes import (
 )
 from divert.indicators.catalogue import Agg, Good, Indicator, Kind, Section, Unit, register
 from divert.indicators.frames import Frames
-from divert.indicators.shared import counted, in_care_history
+from divert.indicators.shared import counted, in_care, in_care_where
 
 DFE_CLA = "DfE statistics: Children looked after in England including adoptions (methodology)."
 IN_CARE = "Children in care on the date as cla_count (episode open on the date, short breaks V3/V4 excluded)"
@@ -33,19 +33,17 @@ INDEPENDENT = sorted(INDEPENDENT_PROVIDERS)
 PERMANENT = sorted(ADOPTION_PLACEMENTS | LONG_TERM_FOSTER)
 
 
+PLACED = ("child", "place", "place_provider", "placement_type", "provider", "placement_start")
+
+
 def _placed(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
     """Children in care on each date with the placement columns a manager reads in the list."""
-    return in_care_history(frames, periods).select(
-        "date",
-        "child",
-        "place",
-        "place_provider",
-        "placement_type",
-        "provider",
-        "placement_start",
-        "weekly_cost",
-        "planned_end",
-    )
+    return in_care(frames, periods, [*PLACED, "weekly_cost", "planned_end"]).drop("start")
+
+
+def _placed_where(frames: Frames, periods: pl.DataFrame, kept: pl.Expr) -> pl.DataFrame:
+    """``_placed`` narrowed to the rows whose placement (an episode's columns) passes ``kept``."""
+    return in_care_where(frames, periods, kept, [*PLACED, "weekly_cost", "planned_end"]).drop("start")
 
 
 def _independent() -> pl.Expr:
@@ -53,19 +51,19 @@ def _independent() -> pl.Expr:
 
 
 def _agency_fostering(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
-    return counted(_placed(frames, periods).filter(pl.col("place").is_in(FOSTER) & _independent()))
+    return counted(_placed_where(frames, periods, pl.col("place").is_in(FOSTER) & _independent()))
 
 
 def _agency_residential(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
-    return counted(_placed(frames, periods).filter(pl.col("place").is_in(RESIDENTIAL) & _independent()))
+    return counted(_placed_where(frames, periods, pl.col("place").is_in(RESIDENTIAL) & _independent()))
 
 
 def _residential(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
-    return counted(_placed(frames, periods).filter(pl.col("place").is_in(RESIDENTIAL)))
+    return counted(_placed_where(frames, periods, pl.col("place").is_in(RESIDENTIAL)))
 
 
 def _inhouse_share(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
-    return counted(_placed(frames, periods).filter(pl.col("place").is_in(FOSTER)), num=~_independent())
+    return counted(_placed_where(frames, periods, pl.col("place").is_in(FOSTER)), num=~_independent())
 
 
 def _spend(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
@@ -73,9 +71,8 @@ def _spend(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
 
 
 def _no_planned_end(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
-    rows = _placed(frames, periods).filter(
-        pl.col("planned_end").is_null() & ~pl.col("place").is_in(PERMANENT).fill_null(False)
-    )
+    kept = pl.col("planned_end").is_null() & ~pl.col("place").is_in(PERMANENT).fill_null(False)
+    rows = _placed_where(frames, periods, kept)
     days = (pl.col("date") - pl.col("placement_start")).dt.total_days()
     return counted(rows.with_columns(days.alias("days_in_placement")))
 

@@ -11,19 +11,28 @@ loop over children or dates.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
 
 from divert.core.codes import ADOPTION_PLACEMENTS, LONG_TERM_FOSTER
 from divert.indicators.catalogue import Agg, Good, Indicator, Kind, Section, Unit, register
 from divert.indicators.frames import Frames
 from divert.indicators.shared import (
-    age_on,
+    care_episodes,
+    child_day,
     counted,
+    episode_keys,
+    event_keys,
     history_on,
-    in_care_history,
+    in_care,
     in_period,
+    latest_on_or_before,
+    on_in_care_dates,
+    on_in_care_rows,
     placement_history,
-    years_before,
+    positions,
+    shifted,
 )
 
 DFE_CLA = "DfE statistics: Children looked after in England including adoptions (methodology)."
@@ -37,27 +46,33 @@ PLACEMENTS_COUNTED = (
     "placement the child had before one (same place, provider and carer)."
 )
 ALL_DIMENSIONS = ("age_band", "placement_type", "provider", "team", "locality")
-ONE_DAY = pl.duration(days=1)
 
 
-def _current(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
-    """Children in care on each date with their period of care and current placement."""
-    return in_care_history(frames, periods).select(
-        "date",
-        "child",
-        "period_start",
-        "placement_start",
-        "previous_placement_start",
-        "placement_began_as",
-        "placement_no",
-        "move_no",
-        "place",
-        "placement_type",
-        "provider",
-    )
+CURRENT = (
+    "period_start",
+    "placement_start",
+    "previous_placement_start",
+    "placement_began_as",
+    "placement_no",
+    "move_no",
+    "place",
+    "placement_type",
+    "provider",
+)
 
 
-def _placements_since(frames: Frames, rows: pl.DataFrame, window_start: pl.Expr) -> pl.DataFrame:
+def _current(frames: Frames, periods: pl.DataFrame, columns: tuple[str, ...] = CURRENT) -> pl.DataFrame:
+    """Children in care on each date (``date``, ``child``) with their period of care and current placement."""
+    return in_care(frames, periods, ["child", *columns]).drop("start")
+
+
+def _window(frames: Frames, periods: pl.DataFrame, offset: str, name: str) -> pl.Series:
+    """Each ``in_care`` row's date moved by ``offset`` ("-1y"): worked out per period, then read per row."""
+    dates = periods.get_column("date").sort()
+    return on_in_care_dates(frames, periods, shifted(dates, offset)).alias(name)
+
+
+def _placements_since(frames: Frames, rows: pl.DataFrame, window_start: pl.Series) -> pl.DataFrame:
     """``rows`` with ``placements``: the one open on ``window_start`` plus those begun after it."""
     rows = history_on(frames, rows.with_columns(window_start.alias("window_start")), "window_start", "w_")
     placements = pl.col("w_in_care").cast(pl.Int64) + pl.col("placement_no") - pl.col("w_placement_no")
@@ -73,40 +88,70 @@ def _placements_since(frames: Frames, rows: pl.DataFrame, window_start: pl.Expr)
 
 
 def _three_plus(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
-    rows = _placements_since(frames, _current(frames, periods), years_before(pl.col("date"), 1) + ONE_DAY)
+    year_ago = _window(frames, periods, "-1y", "window_start") + dt.timedelta(days=1)
+    rows = _placements_since(frames, _current(frames, periods), year_ago)
     return counted(rows, num=pl.col("placements") >= 3)
 
 
 def _three_plus_2y(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
-    two_years = years_before(pl.col("date"), 2)
-    rows = _current(frames, periods).filter(pl.col("period_start") <= two_years)
-    rows = _placements_since(frames, rows, two_years + ONE_DAY)
+    rows = _current(frames, periods).with_columns(_window(frames, periods, "-2y", "_two_years"))
+    rows = rows.filter(pl.col("period_start") <= pl.col("_two_years"))
+    window_start = rows.get_column("_two_years") + dt.timedelta(days=1)
+    rows = _placements_since(frames, rows.drop("_two_years"), window_start)
     return counted(rows, num=pl.col("placements") >= 3)
 
 
+def _sixteenth_birthday(frames: Frames, child: pl.Series) -> pl.Series:
+    """The day each child turns 16 (``age_on``: a 29 February birthday falls on 1 March), by a
+    sorted as-of lookup among the children who have been in care, not a join against every child.
+
+    The first of the birthday month sixteen years on plus the day less one: 29 February
+    becomes 1 March when that year is not a leap year, as ``age_on`` counts it.
+    """
+
+    def build() -> pl.DataFrame:
+        ever_in_care = care_episodes(frames).get_column("child").unique().implode()
+        children = frames.children.filter(pl.col("child").is_in(ever_in_care)).select(
+            "child",
+            (
+                pl.date(pl.col("dob").dt.year() + 16, pl.col("dob").dt.month(), 1)
+                + pl.duration(days=pl.col("dob").dt.day().cast(pl.Int64) - 1)
+            ).alias("sixteen"),
+        )
+        return children.sort("child", maintain_order=True)
+
+    children = frames.memo("sixteenth_birthdays", build)
+    at = positions(children.get_column("child"), child)
+    found = pl.select(pl.when(children.get_column("child").gather(at) == child).then(at)).to_series()
+    return children.get_column("sixteen").gather(found)
+
+
 def _long_term(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
-    two_years = years_before(pl.col("date"), 2)
     rows = (
         _current(frames, periods)
-        .join(frames.children.select("child", "dob"), on="child", how="left")
-        .filter(
-            (age_on(pl.col("dob"), pl.col("date")) < 16)
-            & (pl.col("period_start") <= years_before(pl.col("date"), 2, 6))
+        .with_columns(
+            _window(frames, periods, "-2y", "_two_years"),
+            _window(frames, periods, "-2y6mo", "_two_and_a_half"),
         )
+        .filter(pl.col("period_start") <= pl.col("_two_and_a_half"))
     )
+    rows = rows.with_columns(_sixteenth_birthday(frames, rows.get_column("child"))).filter(
+        pl.col("date") < pl.col("sixteen")
+    )
+    two_years = pl.col("_two_years")
     settled = (pl.col("placement_start") <= two_years) | (
         pl.col("placement_began_as").is_in(sorted(ADOPTION_PLACEMENTS))
         & (pl.col("previous_placement_start") <= two_years)
     )
     days = (pl.col("date") - pl.col("placement_start")).dt.total_days()
     return counted(
-        rows.with_columns(days.alias("days_in_placement")).drop("placement_no", "move_no", "dob"),
+        rows.with_columns(days.alias("days_in_placement")),
         num=settled.fill_null(False),
-    )
+    ).drop("placement_no", "move_no", "sixteen", "_two_years", "_two_and_a_half")
 
 
 def _moved(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
-    rows = _current(frames, periods).with_columns(years_before(pl.col("date"), 1).alias("year_before"))
+    rows = _current(frames, periods).with_columns(_window(frames, periods, "-1y", "year_before"))
     rows = history_on(frames, rows, "year_before", "y_")
     rows = rows.with_columns((pl.col("move_no") - pl.col("y_move_no")).alias("moves")).filter(
         pl.col("moves") >= 1
@@ -122,35 +167,43 @@ def _reviews_in_care(frames: Frames) -> pl.DataFrame:
     """Looked-after reviews held during a period of care, numbered within it (1 = the first).
 
     A review is matched to the episode open on its day (or ending that day); reviews outside
-    care are dropped, and numbering restarts when a child comes back into care.
+    care are dropped, and numbering restarts when a child comes back into care. The reviews
+    are sorted by child and day, so a spell of care is a run of rows: numbers and "by then"
+    flags are running counts less their value where the run began (no window per spell).
     """
 
     def build() -> pl.DataFrame:
-        history = (
-            placement_history(frames)
-            .select("child", "decom", "dec_or_max", "period_start", "placement_type", "provider")
-            .sort("decom")
+        history = placement_history(frames)
+        reviews = frames.reviews.filter(pl.col("date").is_not_null()).rename({"date": "review"})
+        reviews = reviews.sort("child", "review", maintain_order=True)
+        at = latest_on_or_before(
+            episode_keys(frames), reviews.get_column("child"), reviews.get_column("review")
         )
-        reviews = (
-            frames.reviews.filter(pl.col("date").is_not_null())
-            .rename({"date": "review"})
-            .sort("review")
-            .join_asof(history, left_on="review", right_on="decom", by="child", check_sortedness=False)
-            .filter(pl.col("period_start").is_not_null() & (pl.col("review") <= pl.col("dec_or_max")))
-            .sort("child", "review")
+        reviews = reviews.with_columns(
+            *[history.get_column(name).gather(at) for name in ("period_start", "placement_type", "provider")],
+            history.get_column("dec_or_max").gather(at).alias("_until"),
+        ).filter(pl.col("period_start").is_not_null() & (pl.col("review") <= pl.col("_until")))
+        begins = (
+            (pl.col("child") != pl.col("child").shift(1))
+            | (pl.col("period_start") != pl.col("period_start").shift(1))
+        ).fill_null(True)
+        index = pl.int_range(pl.len(), dtype=pl.Int64)
+        plans = pl.col("permanence_plan").fill_null(False).cast(pl.Int64).cum_sum()
+        return (
+            reviews.with_columns(begins.alias("_begins"), index.alias("_index"), plans.alias("_plans"))
+            .with_columns(
+                (pl.col("_index") - pl.when("_begins").then("_index").forward_fill() + 1).alias("review_no"),
+                pl.when(~pl.col("_begins")).then(pl.col("review").shift(1)).alias("previous_review"),
+                (
+                    pl.col("_plans")
+                    - pl.when("_begins")
+                    .then(pl.col("_plans") - pl.col("permanence_plan").fill_null(False).cast(pl.Int64))
+                    .forward_fill()
+                    > 0
+                ).alias("plan_by_then"),
+            )
+            .drop("_until", "_begins", "_index", "_plans")
         )
-        spell = ["child", "period_start"]
-        return reviews.with_columns(
-            (pl.int_range(pl.len()).over(spell) + 1).alias("review_no"),
-            pl.col("review").shift(1).over(spell).alias("previous_review"),
-            pl.col("permanence_plan")
-            .fill_null(False)
-            .cast(pl.Int8)
-            .cum_max()
-            .over(spell)
-            .cast(pl.Boolean)
-            .alias("plan_by_then"),
-        ).drop("decom", "dec_or_max")
 
     return frames.memo("reviews_in_care", build)
 
@@ -170,85 +223,91 @@ def _permanence(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
     return counted(rows, num=pl.col("plan_by_then"))
 
 
-def _last_event(
-    rows: pl.DataFrame, events: pl.DataFrame, day: str, name: str, *, exact: bool = True
-) -> pl.DataFrame:
-    """``rows`` with ``name`` (the child's latest event on or before ``day``) and ``name_no`` (how many)."""
-    numbered = (
-        events.filter(pl.col("date").is_not_null())
-        .select("child", pl.col("date").alias(name))
-        .sort("child", name)
-        .with_columns((pl.int_range(pl.len()).over("child") + 1).alias(f"{name}_no"))
-        .sort(name)
-    )
-    return (
-        rows.sort(day)
-        .join_asof(
-            numbered,
-            left_on=day,
-            right_on=name,
-            by="child",
-            allow_exact_matches=exact,
-            check_sortedness=False,
+def _with_overdue(rows: pl.DataFrame, due: pl.Expr) -> pl.DataFrame:
+    """``rows`` with ``due`` and ``days_overdue`` (0 when not yet due); ``due`` is worked out once."""
+    late = (pl.col("date") - pl.col("due")).dt.total_days()
+    overdue = pl.when(late > 0).then(late).otherwise(0)
+    return rows.with_columns(due.alias("due")).with_columns(overdue.alias("days_overdue"))
+
+
+def _first_review_due(frames: Frames) -> pl.Series:
+    """Per care episode: 20 working days after its period of care began (the first review's deadline).
+
+    Working-day arithmetic is costly: done once per distinct start of care, not once per row.
+    """
+
+    def build() -> pl.DataFrame:
+        starts = care_episodes(frames).select("period_start")
+        distinct = starts.unique().drop_nulls()
+        distinct = distinct.with_columns(
+            pl.col("period_start")
+            .dt.add_business_days(20, holidays=list(frames.holidays), roll="backward")
+            .alias("first_due")
         )
-        .with_columns(pl.col(f"{name}_no").fill_null(0))
-    )
+        return starts.join(distinct, on="period_start", how="left", maintain_order="left").select("first_due")
 
-
-def _overdue(due: pl.Expr) -> list[pl.Expr]:
-    late = (pl.col("date") - due).dt.total_days()
-    return [due.alias("due"), pl.when(late > 0).then(late).otherwise(0).alias("days_overdue")]
+    return frames.memo("first_review_due", build).to_series()
 
 
 def _reviews_on_time(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
-    rows = _current(frames, periods).select(
-        "date", "child", "period_start", "place", "placement_type", "provider"
+    """Each child in care with their reviews in the current period of care and the next one's due date.
+
+    Reviews held in the period: the child's reviews up to the date less those before the period
+    began, two binary searches in the sorted reviews (``child_day``).
+    """
+    rows = _current(frames, periods, ("period_start", "place", "placement_type", "provider"))
+    reviews = event_keys(frames, "reviews")
+    keys, child = reviews.get_column("key"), pl.col("child")
+    up_to = positions(keys, rows.select(child_day(child, pl.col("date"))).to_series())
+    before = positions(
+        keys, rows.select(child_day(child, pl.col("period_start"))).to_series(), inclusive=False
     )
-    rows = _last_event(rows, frames.reviews, "date", "last_review")
-    rows = _last_event(rows, frames.reviews, "period_start", "earlier_review", exact=False)
-    held = pl.col("last_review_no") - pl.col("earlier_review_no")
-    # Working-day arithmetic is costly: do it once per distinct start of care, not once per row.
-    starts = rows.select("period_start").unique().drop_nulls()
-    starts = starts.with_columns(
-        pl.col("period_start")
-        .dt.add_business_days(20, holidays=list(frames.holidays), roll="backward")
-        .alias("first_due")
-    )
-    rows = rows.join(starts, on="period_start", how="left")
-    due = (
-        pl.when(held == 0)
-        .then(pl.col("first_due"))
-        .when(held == 1)
-        .then(pl.col("last_review").dt.offset_by("3mo"))
-        .otherwise(pl.col("last_review").dt.offset_by("6mo"))
-    )
-    rows = rows.with_columns(held.alias("reviews_held")).with_columns(_overdue(due))
+    held = ((up_to + 1).fill_null(0) - (before + 1).fill_null(0)).alias("reviews_held")
+    latest = pl.select(pl.when(held > 0).then(up_to)).to_series()
+    last_review = reviews.get_column("day").gather(latest).alias("last_review")
     rows = rows.with_columns(
-        pl.when(pl.col("reviews_held") > 0).then(pl.col("last_review")).alias("last_review")
-    ).drop("last_review_no", "earlier_review", "earlier_review_no", "first_due")
+        last_review,
+        held,
+        on_in_care_rows(frames, periods, _first_review_due(frames)).alias("_first_due"),
+        shifted(last_review, "3mo").alias("_three_months"),
+        shifted(last_review, "6mo").alias("_six_months"),
+    )
+    due = (
+        pl.when(pl.col("reviews_held") == 0)
+        .then(pl.col("_first_due"))
+        .when(pl.col("reviews_held") == 1)
+        .then(pl.col("_three_months"))
+        .otherwise(pl.col("_six_months"))
+    )
+    rows = _with_overdue(rows, due).drop("_first_due", "_three_months", "_six_months")
     return counted(rows, num=pl.col("days_overdue") == 0)
 
 
 def _visits_on_time(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
-    rows = _current(frames, periods).select(
-        "date", "child", "placement_start", "place", "placement_type", "provider"
-    )
-    rows = _last_event(rows, frames.visits, "date", "last_visit")
+    """Each child in care with the latest visit since their placement began and the next one's due date."""
+    rows = _current(frames, periods, ("placement_start", "place", "placement_type", "provider"))
+    visits = event_keys(frames, "visits")
+    latest = latest_on_or_before(visits.get_column("key"), rows.get_column("child"), rows.get_column("date"))
+    rows = rows.with_columns(visits.get_column("day").gather(latest).alias("last_visit"))
     rows = rows.with_columns(
         pl.when(pl.col("last_visit") >= pl.col("placement_start"))
         .then(pl.col("last_visit"))
         .alias("last_visit")
     )
+    rows = rows.with_columns(
+        shifted(rows.get_column("placement_start"), "1y").alias("_anniversary"),
+        shifted(rows.get_column("last_visit"), "3mo").alias("_three_months"),
+    )
     six_weeks = pl.col("last_visit") + pl.duration(days=42)
-    after_first_year = six_weeks > pl.col("placement_start").dt.offset_by("1y")
+    after_first_year = six_weeks > pl.col("_anniversary")
     due = (
         pl.when(pl.col("last_visit").is_null())
         .then(pl.col("placement_start") + pl.duration(days=7))
         .when(pl.col("place").is_in(sorted(LONG_TERM_FOSTER)) & after_first_year)
-        .then(pl.col("last_visit").dt.offset_by("3mo"))
+        .then(pl.col("_three_months"))
         .otherwise(six_weeks)
     )
-    rows = rows.with_columns(_overdue(due)).drop("last_visit_no")
+    rows = _with_overdue(rows, due).drop("_anniversary", "_three_months")
     return counted(rows, num=pl.col("days_overdue") == 0)
 
 
