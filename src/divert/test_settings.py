@@ -20,3 +20,7 @@ WHITENOISE_AUTOREFRESH = True
 # The live server in browser tests speaks plain HTTP on 127.0.0.1.
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# No cached register between requests (divert.indicators.cache): each test runs in a transaction
+# that never commits, so the register version never moves and a cache could serve one test
+# another's register. The cache's own tests turn it on and clear it around each test.
+DIVERT_FRAMES_CACHE = 0

@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
-from divert.core.roles import CHILD_SCOPE, CHILD_WRITERS, RETURNS_ROLES, Scope
+from divert.core.roles import CHILD_SCOPE, CHILD_WRITERS, RETURNS_ROLES, SCORECARD_ROLES, Scope
 
 if TYPE_CHECKING:
     from divert.core.models import User
@@ -94,6 +94,20 @@ def may_use_returns(user: User | Any) -> bool:
         getattr(user, "is_authenticated", False)
         and user.is_active
         and user.role in RETURNS_ROLES
+        and user.authority_id
+    )
+
+
+def may_see_scorecard(user: User | Any) -> bool:
+    """Whether ``user`` may read their authority's scorecard, indicator pages and drill-downs.
+
+    The figures are for the whole authority; the children behind them are listed only as
+    far as :func:`restrict` lets the user see them.
+    """
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.role in SCORECARD_ROLES
         and user.authority_id
     )
 

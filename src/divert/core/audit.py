@@ -2,6 +2,14 @@
 
 Actions call :func:`record` inside their transaction, so a change and its audit row commit
 or roll back together. Views of a child's record are recorded by :func:`record_view`.
+
+Every recorded action that is not a read (:data:`READS`) also raises the register version
+(``core.RegisterVersion``), the key under which the indicators cache the extracted register
+(``divert.indicators.cache``). The raise runs after the change commits
+(``transaction.on_commit``), so a long import holds no lock on the version row while it runs,
+and a rolled-back change raises nothing. Between the commit and the raise (the same thread,
+straight after) a reader can still see the old version and be served figures from just before
+the change: a moment's staleness, never figures older than the version it read.
 """
 
 from __future__ import annotations
@@ -12,12 +20,26 @@ import decimal
 import uuid
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
+from django.db.models import F
 
-from divert.core.models import AuditEvent
+from divert.core.models import AuditEvent, RegisterVersion
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("divert_request_id", default="")
 request_path_var: contextvars.ContextVar[str] = contextvars.ContextVar("divert_request_path", default="")
+
+
+#: Actions that only read the register (or sign a person in or out): they leave cached figures valid.
+#: Anything else, including an action added later, is taken to change the register.
+READS = frozenset(
+    {
+        AuditEvent.Action.VIEW,
+        AuditEvent.Action.SEARCH,
+        AuditEvent.Action.LOGIN,
+        AuditEvent.Action.LOGOUT,
+        AuditEvent.Action.LOGIN_FAILED,
+    }
+)
 
 
 def new_request_id() -> str:
@@ -71,7 +93,7 @@ def record(
 ) -> AuditEvent:
     """Append one audit row. ``actor`` may be None for system work (a synthetic load)."""
     user = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEvent.objects.create(
+    event = AuditEvent.objects.create(
         actor=user,
         actor_label=getattr(user, "username", "") or "system",
         action=action,
@@ -84,6 +106,24 @@ def record(
         after=after,
         note=note[:300],
     )
+    if action not in READS:
+        transaction.on_commit(bump_register_version, robust=True)
+    return event
+
+
+def register_version() -> int:
+    """The register's current version (0 before its first change)."""
+    value = RegisterVersion.objects.filter(pk=RegisterVersion.SINGLE).values_list("value", flat=True).first()
+    return value or 0
+
+
+def bump_register_version() -> None:
+    """Raise the register version by one, in one statement (no read-then-write race between workers)."""
+    updated = RegisterVersion.objects.filter(pk=RegisterVersion.SINGLE).update(value=F("value") + 1)
+    if not updated:  # no row: a database flushed by a test, or made without the migration
+        RegisterVersion.objects.bulk_create(
+            [RegisterVersion(pk=RegisterVersion.SINGLE, value=1)], ignore_conflicts=True
+        )
 
 
 def record_view(user: Any, obj: models.Model, note: str = "") -> AuditEvent:

@@ -171,3 +171,19 @@ class UnitCost(models.Model):
 
     def __str__(self) -> str:
         return f"{self.placement_type} {self.year}: £{self.weekly_cost}"
+
+
+class RegisterVersion(models.Model):
+    """A number that goes up after every committed change to the register: the key of cached frames.
+
+    One row (``pk=1``) for the whole installation: a change to any authority's register moves
+    it, so cached figures are never older than the latest change. ``divert.core.audit.record``
+    raises it once the changing transaction has committed; views and searches do not.
+    """
+
+    SINGLE = 1
+
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Register version {self.value}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from divert.core.roles import RETURNS_ROLES, Role
+from divert.core.roles import RETURNS_ROLES, SCORECARD_ROLES, Role
 
 ALL_ROLES = frozenset(Role)
 CHILD_ROLES = ALL_ROLES - {Role.ADMIN}
@@ -21,6 +21,7 @@ class NavItem:
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Home", "core:home", ALL_ROLES),
     NavItem("Find a child", "people:search", CHILD_ROLES),
+    NavItem("Scorecard", "indicators:scorecard", SCORECARD_ROLES),
     NavItem("Returns", "returns:index", RETURNS_ROLES),
     NavItem("Reference data", "admin:index", frozenset({Role.ADMIN})),
 )

@@ -51,3 +51,8 @@ CHILD_WRITERS = frozenset({Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.MASH_OFFI
 # for their authority. Importing writes children's records in bulk, so it is kept to the
 # performance team and the head of service who signs the return off.
 RETURNS_ROLES = frozenset({Role.ANALYST, Role.HEAD_OF_SERVICE})
+
+# Roles that read the performance scorecard and its drill-downs. Partner agencies see only
+# the records shared with them, so an authority's figures are not theirs to read; the
+# administrator manages reference data and sees no child.
+SCORECARD_ROLES = frozenset(Role) - {Role.PARTNER, Role.ADMIN}

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import cast
 
 import polars as pl
 from django.conf import settings
+from django.db.models import Q
 
 from divert.core.models import Benchmark
 from divert.indicators import compute
@@ -88,7 +90,8 @@ def targets_for(authority_id: int | None) -> dict[str, Target]:
     out = {ind.id: Target(ind.target, ind.tolerance, "default") for ind in indicators()}
     for indicator_id, name in SETTING_TARGETS.items():
         if indicator_id in out:
-            out[indicator_id] = Target(float(settings.DIVERT[name]), out[indicator_id].tolerance, "setting")
+            value = cast(int, settings.DIVERT[name])
+            out[indicator_id] = Target(float(value), out[indicator_id].tolerance, "setting")
     if authority_id is not None:
         for t in IndicatorTarget.objects.filter(authority_id=authority_id):
             out[t.indicator] = Target(
@@ -116,10 +119,10 @@ def period_target(indicator: Indicator, target: Target, frequency: Frequency) ->
 def benchmarks_for(authority_id: int | None, as_at: dt.date) -> dict[str, dict[str, tuple[int, float]]]:
     """The latest England and comparator figure per indicator for a year up to ``as_at``'s."""
     out: dict[str, dict[str, tuple[int, float]]] = {}
-    rows = Benchmark.objects.filter(year__lte=as_at.year).filter(
-        authority__isnull=True
-    ) | Benchmark.objects.filter(year__lte=as_at.year, authority_id=authority_id)
-    for b in rows.order_by("year"):
+    whose = Q(authority__isnull=True)
+    if authority_id is not None:
+        whose |= Q(authority_id=authority_id)
+    for b in Benchmark.objects.filter(whose, year__lte=as_at.year).order_by("year"):
         out.setdefault(b.indicator, {})[b.scope] = (b.year, float(b.value))
     return out
 
@@ -177,10 +180,11 @@ def _num(value: object) -> float | None:
 
 
 def frames_for(authority_id: int) -> Frames:
-    """The register's frames for an authority. (The cache in front of this is in ``cache.py``.)"""
-    from divert.indicators.extract import extract
+    """The register's frames for an authority as of its latest change: cached per process and
+    register version (``cache.py``), so pages do not read the register on every request."""
+    from divert.indicators import cache
 
-    return extract(authority_id)
+    return cache.frames(authority_id)
 
 
 __all__ = ["Row", "Target", "benchmarks_for", "frames_for", "pl", "scorecard", "targets_for"]
