@@ -128,6 +128,8 @@ MATRIX: dict[Page, tuple[str, ...]] = {
         (NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, OK,       SIGN_IN),
     Page("admin:core_unitcost_changelist"):
         (NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, OK,       SIGN_IN),
+    Page("admin:indicators_indicatortarget_changelist"):
+        (NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, OK,       SIGN_IN),
     Page("admin:people_team_changelist"):
         (NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, OK,       SIGN_IN),
     Page("admin:people_locality_changelist"):
@@ -159,6 +161,19 @@ MATRIX: dict[Page, tuple[str, ...]] = {
         (DENIED,   DENIED,   DENIED,   DENIED,   DENIED,   OK,       OK,       DENIED,   DENIED,   SIGN_IN),
     Page("returns:job_file", job="theirs"):
         (DENIED,   DENIED,   DENIED,   DENIED,   DENIED,   HIDDEN,   HIDDEN,   DENIED,   DENIED,   SIGN_IN),
+    # The performance scorecard: every role but partner agencies and administrators (a 403, as returns).
+    Page("indicators:scorecard"):
+        (OK,       OK,       OK,       OK,       DENIED,   OK,       OK,       OK,       DENIED,   SIGN_IN),
+    Page("indicators:detail", path="/indicators/cla_count/"):
+        (OK,       OK,       OK,       OK,       DENIED,   OK,       OK,       OK,       DENIED,   SIGN_IN),
+    Page("indicators:members", path="/indicators/cla_count/children/"):
+        (OK,       OK,       OK,       OK,       DENIED,   OK,       OK,       OK,       DENIED,   SIGN_IN),
+    Page("indicators:series_csv", path="/indicators/cla_count/series.csv"):
+        (OK,       OK,       OK,       OK,       DENIED,   OK,       OK,       OK,       DENIED,   SIGN_IN),
+    Page("indicators:scorecard_download", path="/indicators/download/?format=csv"):
+        (OK,       OK,       OK,       OK,       DENIED,   OK,       OK,       OK,       DENIED,   SIGN_IN),
+    Page("indicators:boardpack", path="/indicators/board-pack.xlsx"):
+        (OK,       OK,       OK,       OK,       DENIED,   OK,       OK,       OK,       DENIED,   SIGN_IN),
     # Children are never in the admin: even the administrator finds nothing there.
     Page("", path="/admin/people/child/"):
         (NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, HIDDEN,   SIGN_IN),

@@ -6,6 +6,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("divert.core.urls")),
     path("children/", include("divert.people.urls")),
+    path("indicators/", include("divert.indicators.urls")),
     path("returns/", include("divert.returns.urls")),
     path("admin/", admin.site.urls),
 ]
