@@ -148,6 +148,12 @@ DIVERT = {
     "MONTHLY_EXIT_TARGET": envint("DIVERT_MONTHLY_EXIT_TARGET", 10),
 }
 
+# The scorecard keeps each authority's register as frames in every web process, per register
+# version (indicators/cache.py): how many registers a process keeps (0 turns it off) and the
+# longest, in seconds, a kept register is trusted without a change being recorded.
+DIVERT_FRAMES_CACHE = envint("DIVERT_FRAMES_CACHE", 4)
+DIVERT_FRAMES_MAX_AGE = envint("DIVERT_FRAMES_MAX_AGE", 3600)
+
 # The interpreter of the DfE validators' own environment (they pin an older pandas): see docs/returns.md.
 _validators_python = Path(__file__).resolve().parents[2] / ".venv-validators" / "bin" / "python"
 DIVERT_VALIDATOR_PYTHON = envstr(

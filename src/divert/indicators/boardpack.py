@@ -187,7 +187,7 @@ def cached_build(scope: Scope, fmt: str, frames: Frames | None = None) -> bytes:
     Caching follows the register cache's switch (``DIVERT_FRAMES_CACHE = 0`` turns both off, as
     the tests do). A pack made earlier keeps its "generated" time: it is the same pack.
     """
-    if int(getattr(settings, "DIVERT_FRAMES_CACHE", 1)) <= 0:
+    if settings.DIVERT_FRAMES_CACHE <= 0:
         return build(scope, fmt, frames)
     key = (
         str(connection.settings_dict["NAME"]),

@@ -45,8 +45,6 @@ from divert.indicators.periods import Frequency
 
 T = TypeVar("T")
 
-DEFAULT_ENTRIES = 4
-DEFAULT_MAX_AGE = 60 * 60
 #: Values worked out from a cached register and kept with it (each scorecard's as-at date,
 #: frequency and filter is one).
 DERIVED_PER_REGISTER = 64
@@ -67,11 +65,11 @@ _building: dict[tuple[str, int, int], threading.Lock] = {}
 
 
 def _capacity() -> int:
-    return int(getattr(settings, "DIVERT_FRAMES_CACHE", DEFAULT_ENTRIES))
+    return int(settings.DIVERT_FRAMES_CACHE)
 
 
 def _max_age() -> float:
-    return float(getattr(settings, "DIVERT_FRAMES_MAX_AGE", DEFAULT_MAX_AGE))
+    return float(settings.DIVERT_FRAMES_MAX_AGE)
 
 
 def clear() -> None:

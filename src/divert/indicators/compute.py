@@ -21,8 +21,13 @@ ORDER = {
 }
 
 
+# Facts over more periods than this are not kept: over a whole history they run to millions of
+# rows per indicator, while the series made from them (kept) is a few hundred numbers.
+FACTS_KEPT_UP_TO = 26
+
+
 def facts(frames: Frames, indicator: Indicator, periods: pl.DataFrame) -> pl.DataFrame:
-    """The rows behind ``indicator`` in each period (memoised per register and periods)."""
+    """The rows behind ``indicator`` in each period (memoised per register and periods, when few)."""
 
     def build() -> pl.DataFrame:
         rows = indicator.facts(frames, periods)
@@ -31,6 +36,8 @@ def facts(frames: Frames, indicator: Indicator, periods: pl.DataFrame) -> pl.Dat
             raise ValueError(f"{indicator.id}: facts lack {sorted(missing)}")
         return rows
 
+    if periods.height > FACTS_KEPT_UP_TO:
+        return build()
     return frames.memo(("facts", indicator.id, periods_key(periods)), build)
 
 
@@ -110,11 +117,16 @@ def series(
     10,000 has no meaning for part of the authority (there is no population for a team), so
     it is left empty when narrowed.
     """
-    rows = narrowed(frames, indicator, periods, where)
-    out = _aggregate(frames, indicator, rows, periods, [])
-    if where and indicator.agg is Agg.PER_10K:
-        out = out.with_columns(pl.lit(None, dtype=pl.Float64).alias("value"))
-    return out
+
+    def build() -> pl.DataFrame:
+        rows = narrowed(frames, indicator, periods, where)
+        out = _aggregate(frames, indicator, rows, periods, [])
+        if where and indicator.agg is Agg.PER_10K:
+            out = out.with_columns(pl.lit(None, dtype=pl.Float64).alias("value"))
+        return out
+
+    narrowing = tuple(sorted((where or {}).items()))
+    return frames.memo(("series", indicator.id, periods_key(periods), narrowing), build)
 
 
 def breakdown(

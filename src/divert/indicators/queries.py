@@ -228,10 +228,22 @@ def scorecard_for(
     team: str = "",
     locality: str = "",
 ) -> Scorecard:
-    """Every indicator in the catalogue for the period containing ``as_at``, grouped by section."""
+    """Every indicator in the catalogue for the period containing ``as_at``, grouped by section.
+
+    The assembled page is the same for everyone who may see it (nothing in it is about the
+    person asking), so it is kept per register version once the access check has passed.
+    """
     authority_id = require_scorecard_user(user)
+    key = ("scorecard-page", as_at, str(frequency), team, locality)
+    return cache.derived(
+        authority_id, key, lambda frames: _assemble(authority_id, frames, as_at, frequency, team, locality)
+    )
+
+
+def _assemble(
+    authority_id: int, frames: Frames, as_at: dt.date, frequency: Frequency, team: str, locality: str
+) -> Scorecard:
     where = {k: v for k, v in (("team", team), ("locality", locality)) if v}
-    frames = report.frames_for(authority_id)
     rows = cache.scorecard(authority_id, as_at, frequency, where=where or None)
     params = filter_params(as_at, frequency, where)
     card = Scorecard(
