@@ -1,42 +1,93 @@
-"""Clocks and open-on-a-date joins the front door, child protection and workforce figures share.
+"""Clocks and open-on-a-date rows the front door, child protection and workforce figures share.
 
 Kept apart from ``shared.py`` (the children-in-care building blocks) because these read the
-case tables (referrals, plans, allocations) rather than episodes. Everything is a Polars
-expression or a memoised frame: a full scorecard asks for the same "open on each date" frame
-several times over 120 periods, so each is built once per register and set of periods.
+case tables (referrals, plans, allocations) rather than episodes. A full scorecard over 120
+periods of a national register turns a few million case rows into tens of millions of
+(row, date) pairs, so the pieces here work on narrow columns and positions: which source row
+and which period each output row is (``_row``, ``_i``), found once and memoised, with only
+the columns a figure lists gathered after. Working-day clocks are looked up in a table of
+the days the columns span rather than counted row by row.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import Literal
 
 import polars as pl
 
-from divert.indicators.frames import Frames
-from divert.indicators.shared import FAR_FUTURE, periods_key, working_days
+from divert.indicators.shared import FAR_FUTURE, working_days
 
-DAY = pl.duration(days=1)
+ONE_DAY = dt.timedelta(days=1)
+EPOCH = dt.date(1970, 1, 1)
+#: Widest range of days a working-day table is built for (longer: counted row by row).
+TABLE_DAYS = 40_000
 
 
-def deadline_passed(start: pl.Expr, allowed: int, day: pl.Expr, holidays: tuple[dt.date, ...]) -> pl.Expr:
-    """True when ``allowed`` working days after ``start`` all ended before ``day``.
+def period_dates(periods: pl.DataFrame) -> pl.Series:
+    """The periods' last days in order: ``_i`` is a position in this series."""
+    return periods.get_column("date").sort()
 
-    The clock's last day is the ``allowed``-th working day after ``start``; it has passed on
-    ``day`` only when that last day is earlier than ``day``, i.e. there are more than
-    ``allowed`` working days or more after ``start`` up to the day before ``day``. A clock
-    whose last day is ``day`` itself is still running (the day is not over).
+
+def working_days_of(start: pl.Series, end: pl.Series, holidays: tuple[dt.date, ...]) -> pl.Series:
+    """``working_days(start, end)`` for two date columns, as a difference of running counts.
+
+    Counting business days row by row costs about a third of a second per million rows;
+    the running count of working days from the earliest day the columns hold, built once for
+    each day of their range (a few thousand), makes each row two lookups. Same values (Int32,
+    null where either date is), as ``working_days`` is additive over consecutive spans.
     """
-    return working_days(start, day - DAY, holidays) >= allowed
+    both = pl.concat([start.drop_nulls(), end.drop_nulls()])
+    low, high = both.min(), both.max()
+    if not isinstance(low, dt.date) or not isinstance(high, dt.date) or (high - low).days > TABLE_DAYS:
+        return pl.select(working_days(pl.lit(start), pl.lit(end), holidays)).to_series().alias(start.name)
+    # running[k]: working days from ``low`` up to (not including) low + k days. working_days(s, e)
+    # counts s + 1 .. e, that is running[e + 1 - low] - running[s + 1 - low].
+    days = pl.date_range(low, high + ONE_DAY * 2, eager=True)
+    running = pl.select(pl.business_day_count(pl.lit(low), days, holidays=list(holidays))).to_series()
+
+    def at(day: pl.Series, ahead: int) -> pl.Series:
+        return running.gather(pl.select((day.cast(pl.Int32) - (low - EPOCH).days) + ahead).to_series())
+
+    # Backwards (end before start) Polars counts the working days after ``end`` up to and
+    # including ``start`` (one day later than forwards), negated: kept, as the figures list it.
+    forwards = at(end, 1) - at(start, 1)
+    backwards = at(end, 2) - at(start, 2)
+    return (
+        pl.select(pl.when(pl.lit(end) < pl.lit(start)).then(backwards).otherwise(forwards))
+        .to_series()
+        .alias(start.name)
+    )
 
 
-def whole_months(start: pl.Expr, day: pl.Expr) -> pl.Expr:
-    """Complete calendar months from ``start`` to ``day`` (a month completes on the same day of the month).
+def dated_in(events: pl.DataFrame, column: str, periods: pl.DataFrame) -> pl.DataFrame:
+    """``events`` with ``date``, the last day of the period ``column`` falls in; others dropped.
 
-    15 January to 14 April is 2 months, to 15 April 3. A start on the 31st completes a month
-    on the 31st (or not at all in a shorter month), which keeps the count monotone in ``day``.
+    ``shared.in_period`` without its sort: each event's period is the latest whose first day
+    is on or before the event, kept when the event is not after that period's last day,
+    looked up in a table of the days the periods span (events outside it fall in none).
+    Events keep their order. Callers select the columns they list first, so that no unread
+    text column is carried.
     """
-    months = (day.dt.year() - start.dt.year()) * 12 + day.dt.month().cast(pl.Int32) - start.dt.month()
-    return months - (day.dt.day() < start.dt.day()).cast(pl.Int32)
+    spans = periods.select("start", "date").sort("start")
+    day = events.get_column(column)
+    low, high = spans.get_column("start").min(), spans.get_column("date").max()
+    if not isinstance(low, dt.date) or not isinstance(high, dt.date) or (high - low).days > TABLE_DAYS:
+        at = spans.get_column("start").search_sorted(day, side="right").cast(pl.Int64) - 1
+        last = spans.get_column("date").gather(at.clip(lower_bound=0))
+        kept = day.is_not_null() & (at >= 0) & (day <= last)
+        return events.with_columns(last.alias("date")).filter(kept)
+    # The period's last day for each day from ``low`` to ``high`` (null in a gap between
+    # periods), and null for the days either side of the range, where every outside day lands.
+    days = pl.date_range(low - ONE_DAY, high + ONE_DAY, eager=True)
+    at = spans.get_column("start").search_sorted(days, side="right").cast(pl.Int64) - 1
+    ends = spans.get_column("date").gather(at.clip(lower_bound=0))
+    table = pl.select(pl.when((at >= 0) & (days <= ends)).then(ends)).to_series()
+    first_day = (low - EPOCH).days - 1
+    row = pl.select((day.cast(pl.Int32) - first_day).clip(0, (high - low).days + 2)).to_series()
+    last = table.gather(row).alias("date")
+    return events.with_columns(last).filter(last.is_not_null())
 
 
 def spans(
@@ -50,61 +101,81 @@ def spans(
     (``end_inclusive=True``, as ``compute.with_dimensions`` reads the team). The dates a row
     is open on are consecutive, so two binary searches find them; rows open on none are dropped.
     """
-    dates = periods.get_column("date").sort()
+    dates = period_dates(periods)
     until = rows.get_column(end).fill_null(FAR_FUTURE)
-    first = dates.search_sorted(rows.get_column(start), side="left")
-    after = dates.search_sorted(until, side="right" if end_inclusive else "left")
-    return rows.with_columns(
-        first.cast(pl.Int64).alias("_first"), after.cast(pl.Int64).alias("_after")
-    ).filter(pl.col(start).is_not_null() & (pl.col("_after") > pl.col("_first")))
+    first = dates_before(dates, rows.get_column(start), inclusive=False)
+    after = dates_before(dates, until, inclusive=end_inclusive)
+    return rows.with_columns(first.alias("_first"), after.alias("_after")).filter(
+        pl.col(start).is_not_null() & (pl.col("_after") > pl.col("_first"))
+    )
 
 
-def expand(indexed: pl.DataFrame, periods: pl.DataFrame) -> pl.DataFrame:
-    """One row per row of ``spans`` output and date it was open on, keeping the date's index ``_i``.
+def dates_before(dates: pl.Series, days: pl.Series, *, inclusive: bool) -> pl.Series:
+    """For each of ``days``, how many of the sorted period ``dates`` fall before it (or on it, when
+    ``inclusive``): ``search_sorted``, looked up in a table of the days the periods span.
 
-    Rows keep their order (each row's dates together and ascending), so a caller can sort the
-    few source rows once beforehand rather than the many rows after.
+    A binary search per row costs a tenth of a second per million rows; days outside the
+    periods' range all give 0 or every date, so clipping them to one day either side of it
+    leaves a table of a few thousand days, and each row one lookup (UInt32, null for null).
     """
-    dates = periods.get_column("date").sort()
-    rows = indexed.with_columns(pl.int_ranges("_first", "_after").alias("_i")).explode("_i")
-    return rows.with_columns(dates.gather(rows.get_column("_i")).alias("date")).drop("_first", "_after")
+    side: Literal["left", "right"] = "right" if inclusive else "left"
+    low, high = dates.min(), dates.max()
+    if not isinstance(low, dt.date) or not isinstance(high, dt.date) or (high - low).days > TABLE_DAYS:
+        return dates.search_sorted(days, side=side).cast(pl.UInt32)
+    table = dates.search_sorted(pl.date_range(low - ONE_DAY, high + ONE_DAY, eager=True), side=side)
+    # Days since 1970 as integers: the table's first day (the day before the periods) is row 0.
+    first_day = (low - EPOCH).days - 1
+    row = pl.select((days.cast(pl.Int32) - first_day).clip(0, (high - low).days + 2)).to_series()
+    return table.cast(pl.UInt32).gather(row)
 
 
-def open_on(
-    frames: Frames,
-    name: str,
-    rows: pl.DataFrame,
-    periods: pl.DataFrame,
-    start: str,
-    end: str,
-    *,
-    end_inclusive: bool,
+def open_positions(
+    rows: pl.DataFrame, periods: pl.DataFrame, start: str, end: str, *, end_inclusive: bool
 ) -> pl.DataFrame:
-    """``rows`` (a case table) repeated for every period date on which each was open, memoised by ``name``.
+    """One row per row of ``rows`` and period date it was open on (see :func:`spans`): ``_row``, its
+    position in ``rows``, and ``_i``, the date's position in :func:`period_dates`.
 
-    See :func:`spans` for what open means; the rows carry the date and its index ``_i``.
+    Rows come in ``rows`` order, each row's dates together and ascending. Only the two
+    positions are expanded: a caller gathers the columns it shows, once, from the source.
     """
+    indexed = spans(
+        rows.select(start, end).with_row_index("_row"), periods, start, end, end_inclusive=end_inclusive
+    )
+    return (
+        indexed.select(
+            pl.col("_row").cast(pl.UInt32),
+            pl.int_ranges("_first", "_after", dtype=pl.UInt32).alias("_i"),
+        )
+        .explode("_i")
+        .rechunk()
+    )
 
-    def build() -> pl.DataFrame:
-        if rows.is_empty():
-            return (
-                periods.select("date").join(rows, how="cross").with_columns(pl.lit(0, pl.Int64).alias("_i"))
-            )
-        return expand(spans(rows, periods, start, end, end_inclusive=end_inclusive), periods)
 
-    return frames.memo(("fd_open", name, periods_key(periods)), build)
+def gather(
+    rows: pl.DataFrame, positions: pl.DataFrame, periods: pl.DataFrame, columns: Sequence[str | pl.Expr]
+) -> pl.DataFrame:
+    """``date`` and the named columns of ``rows`` at ``positions`` (``_row``, ``_i``), in that order.
+
+    A column may be an expression over ``rows`` (a rename, say), worked out on the few source
+    rows before it is repeated for every date.
+    """
+    source = rows.select(columns)
+    at = positions.get_column("_row")
+    date = period_dates(periods).gather(positions.get_column("_i"))
+    return pl.DataFrame([date] + [column.gather(at) for column in source.get_columns()])
 
 
 STRIDE = 10_000_000  # more days than any date holds (9999-12-31 is day 2,932,896)
 
 
-def merged_spans(rows: pl.DataFrame, key: str, start: str, end: str) -> pl.DataFrame:
+def merged_positions(rows: pl.DataFrame, key: str, start: str, end: str) -> pl.DataFrame:
     """``rows`` with overlapping spans of one ``key`` (a child's referrals) merged, sorted by key and start.
 
     A merged span keeps its first row's other columns and runs to the latest end (null when
     any is open); ``end`` is exclusive. Spans that only touch (one closes the day the next
-    opens) stay apart, as they are never open on the same date. Merging before expanding to
-    dates means a child counts once on each date without deduplicating the many rows after.
+    opens) stay apart, as they are never open on the same date. ``rows`` are narrow (the key,
+    the dates and each row's position in its table, say): a caller gathers the columns it
+    shows from the table, for the merged spans only.
     """
     # A running maximum of the end over the rows sorted by key and start: folding the key into
     # the value (key x STRIDE + day) keeps one child's reach from leaking into the next's. A
@@ -114,7 +185,9 @@ def merged_spans(rows: pl.DataFrame, key: str, start: str, end: str) -> pl.DataF
     reach = pl.col("_reach")
     ordered = (
         rows.filter(pl.col(key).is_not_null() & pl.col(start).is_not_null())
-        .sort(key, start)
+        # One integer to sort by (key x STRIDE + start day) costs half a sort by two columns;
+        # rows starting on the same day stay in their order.
+        .sort(offset + pl.col(start).cast(pl.Int64), maintain_order=True)
         .with_columns((offset + pl.col(end).fill_null(FAR_FUTURE).cast(pl.Int64)).cum_max().alias("_reach"))
         .with_columns(
             (reach.shift(1).is_null() | (offset + pl.col(start).cast(pl.Int64) >= reach.shift(1))).alias(
@@ -133,23 +206,16 @@ def merged_spans(rows: pl.DataFrame, key: str, start: str, end: str) -> pl.DataF
     )
 
 
-def covered(rows: pl.DataFrame, indexed: pl.DataFrame, periods: pl.DataFrame, name: str) -> pl.DataFrame:
-    """``rows`` (``child`` and date index ``_i``) with ``name``: True when a span of ``indexed`` covers it.
+def covered(keys: pl.Series, first: pl.Series, after: pl.Series) -> pl.Series:
+    """For each of ``keys`` (sorted), whether a span ``first`` <= key < ``after`` holds it.
 
-    ``rows`` must be sorted by child then date and ``indexed`` (the output of :func:`spans` on
-    :func:`merged_spans`) hold disjoint spans per child: then each row needs only the child's
-    latest span starting on or before its date, one as-of join on a single sorted key.
+    The spans must be disjoint (merged per child) and keyed alike (child x stride + date
+    position). One as-of merge of two sorted columns: each key meets the latest span
+    starting on or before it, which holds it when it ends after the key.
     """
-    stride = periods.height + 1
-    key = pl.col("child").cast(pl.Int64) * stride
-    left = rows.with_columns((key + pl.col("_i")).set_sorted().alias("_k"))
-    right = indexed.select(
-        (key + pl.col("_first")).alias("_k"), (key + pl.col("_after")).alias("_k_end")
-    ).sort("_k")
-    if right.is_empty():
-        return rows.with_columns(pl.lit(False).alias(name))
-    return (
-        left.join_asof(right, on="_k", strategy="backward")
-        .with_columns((pl.col("_k_end") > pl.col("_k")).fill_null(False).alias(name))
-        .drop("_k", "_k_end")
-    )
+    if first.is_empty():
+        return pl.repeat(False, keys.len(), eager=True)
+    right = pl.DataFrame({"_k": first, "_end": after}).sort("_k").with_columns(pl.col("_k").set_sorted())
+    left = keys.rename("_k").to_frame().with_columns(pl.col("_k").set_sorted())
+    found = left.join_asof(right, on="_k", strategy="backward", check_sortedness=False)
+    return (found.get_column("_end") > keys).fill_null(False)

@@ -6,8 +6,9 @@ import polars as pl
 
 from divert.core.codes import ADOPTED, ADOPTION_PLACEMENTS, SPECIAL_GUARDIANSHIP
 from divert.indicators.catalogue import Agg, Good, Indicator, Kind, Section, Unit, register
+from divert.indicators.defs._clock import dated_in
 from divert.indicators.frames import Frames
-from divert.indicators.shared import care_episodes, counted, in_period
+from divert.indicators.shared import care_episodes, counted
 
 DFE_CLA = "DfE statistics: Children looked after in England including adoptions (methodology)."
 SCORECARD = "DfE adoption scorecard (thresholds set for 2013-16)."
@@ -31,9 +32,11 @@ def care_periods(frames: Frames) -> pl.DataFrame:
         order_starts = (pl.col("ls") == PLACEMENT_ORDER) & (
             pl.col("_new") | previous_ls.is_null() | (previous_ls != PLACEMENT_ORDER)
         )
+        # Only the columns the adoption figures read; care episodes come sorted by child and start.
+        columns = ["child", "decom", "dec", "rne", "ls", "rec", "place", "placement_type"]
         return (
             care_episodes(frames)
-            .sort("child", "decom")
+            .select(columns)
             .with_columns(new_period.alias("_new"))
             .with_columns(
                 pl.col("_new").cum_sum().alias("period"),
@@ -48,7 +51,7 @@ def care_periods(frames: Frames) -> pl.DataFrame:
 
 def _left_care(frames: Frames, periods: pl.DataFrame, reasons: frozenset[str]) -> pl.DataFrame:
     left = care_periods(frames).filter(pl.col("rec").is_in(list(reasons)))
-    return in_period(left, "dec", periods).select(
+    return dated_in(left, "dec", periods).select(
         "date", "child", "entered_care", "dec", "rec", "placement_type"
     )
 
@@ -108,7 +111,7 @@ def _care_to_adopters(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
     )
     adopted = episodes.filter(pl.col("rec").is_in(list(ADOPTED)))
     rows = (
-        in_period(adopted, "dec", periods)
+        dated_in(adopted, "dec", periods)
         .join(placed_for_adoption, on=["child", "period"], how="left")
         .join(frames.adoptions.select("child", "placed"), on="child", how="left")
         .with_columns(pl.coalesce("placed", "adoptive_placement").alias("moved_in"))
@@ -170,7 +173,7 @@ def _order_to_match(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
             check_sortedness=False,
         )
     rows = (
-        in_period(matched, "matched", periods)
+        dated_in(matched, "matched", periods)
         .with_columns(
             pl.when(pl.col("placement_order").is_not_null())
             .then(pl.lit("Placement order"))

@@ -5,9 +5,16 @@ from __future__ import annotations
 import polars as pl
 
 from divert.indicators.catalogue import Agg, FactsFn, Good, Indicator, Kind, Section, Unit, register
-from divert.indicators.defs._clock import DAY, covered, expand, merged_spans, open_on, spans
+from divert.indicators.defs._clock import (
+    covered,
+    dated_in,
+    gather,
+    open_positions,
+    period_dates,
+    spans,
+)
 from divert.indicators.frames import Frames
-from divert.indicators.shared import care_episodes, counted, in_care, in_period, periods_key
+from divert.indicators.shared import care_episodes, counted, in_care, on_in_care_dates, periods_key
 
 MAINSTREAM = "mainstream"
 HOUSEHOLDS = (
@@ -25,26 +32,41 @@ def _households(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
     """Approved mainstream households on each date, with the children placed with each then."""
 
     def build() -> pl.DataFrame:
-        approved = open_on(
-            frames,
-            "households",
-            _mainstream(frames),
-            periods,
-            "approved",
-            "deregistered",
-            end_inclusive=False,
+        households = _mainstream(frames)
+        positions = open_positions(households, periods, "approved", "deregistered", end_inclusive=False)
+        approved = gather(households, positions, periods, ["household", "name", "approved", "places"])
+        # A household and a date as one integer (household x stride + date's position), for the
+        # join with the children placed: one key, not two.
+        stride = periods.height + 1
+        key = approved.get_column("household") * stride + positions.get_column("_i").cast(pl.Int64)
+        placed = _children_placed(frames, periods, stride)
+        counts = (
+            key.rename("_key")
+            .to_frame()
+            .join(placed, on="_key", how="left", maintain_order="left")
+            .get_column("children_placed")
+            .fill_null(0)
         )
-        placed = (
-            in_care(frames, periods)
-            .filter(pl.col("carer").is_not_null())
-            .group_by("date", pl.col("carer").alias("household"))
-            .agg(pl.col("child").n_unique().cast(pl.Int64).alias("children_placed"))
-        )
-        return approved.join(placed, on=["date", "household"], how="left").with_columns(
-            pl.col("children_placed").fill_null(0)
-        )
+        return approved.with_columns(counts)
 
     return frames.memo(("fd_households", periods_key(periods)), build)
+
+
+def _children_placed(frames: Frames, periods: pl.DataFrame, stride: int) -> pl.DataFrame:
+    """Different children placed with each carer household on each date, keyed as in ``_households``."""
+    rows = in_care(frames, periods, ["child", "carer"])
+    at = on_in_care_dates(frames, periods, pl.int_range(periods.height, dtype=pl.Int64, eager=True))
+    placed = rows.select("child", (pl.col("carer") * stride + at).alias("_key"))
+    # The rows come child by child, dates ascending: when every child's dates strictly rise, no
+    # child is in care twice on a date (overlapping episodes), and counting rows counts children.
+    child_date = rows.get_column("child") * stride + at
+    once = rows.height < 2 or bool((child_date.diff().slice(1) > 0).all())
+    children = pl.len() if once else pl.col("child").n_unique()
+    return (
+        placed.filter(pl.col("_key").is_not_null())
+        .group_by("_key")
+        .agg(children.cast(pl.Int64).alias("children_placed"))
+    )
 
 
 def _household_rows(df: pl.DataFrame) -> pl.DataFrame:
@@ -137,7 +159,7 @@ register(
 
 
 def _approvals(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
-    rows = in_period(_mainstream(frames), "approved", periods)
+    rows = dated_in(_mainstream(frames), "approved", periods)
     return counted(rows.select("date", "household", "name", "approved", "places"))
 
 
@@ -154,14 +176,13 @@ register(
 )
 
 
-def allocations_open(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
-    """Every allocation open on each date (its end date is its last day, as the team breakdown reads it)."""
-    return open_on(frames, "allocations", frames.allocations, periods, "start", "end", end_inclusive=True)
-
-
 def _caseloads(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
-    rows = allocations_open(frames, periods).filter(pl.col("worker").is_not_null())
-    return counted(rows.select("date", "child", "worker", "worker_name", "team", "team_kind", "start"))
+    # Allocations open on each date (the end date is the last day, as the team breakdown reads
+    # it), held by a worker: the test is made on the allocations, before they are repeated.
+    held = frames.allocations.filter(pl.col("worker").is_not_null())
+    positions = open_positions(held, periods, "start", "end", end_inclusive=True)
+    rows = gather(held, positions, periods, ["child", "worker", "worker_name", "team", "team_kind", "start"])
+    return counted(rows)
 
 
 register(
@@ -191,48 +212,77 @@ register(
 )
 
 
-def _child_spans(rows: pl.DataFrame, start: str, end: str) -> pl.DataFrame:
-    """A child's spans from one table (start, exclusive end), overlapping ones merged."""
-    return merged_spans(
-        rows.select("child", pl.col(start).alias("start"), pl.col(end).alias("end")), "child", "start", "end"
+def _keyed_spans(
+    rows: pl.DataFrame, start: str, end: str, periods: pl.DataFrame, *, end_inclusive: bool
+) -> pl.DataFrame:
+    """The children's spans in ``rows`` as runs of keys: ``_k`` (child x stride + the first date's
+    position) to ``_k_end`` (exclusive), disjoint and sorted, overlapping and touching ones merged.
+
+    A child's dates are consecutive keys and no child's keys reach the next child's (the
+    stride is one more than the number of dates), so merging is a running maximum over keys
+    sorted once, and a child with an open case on a date is one key, whichever table says so.
+    """
+    stride = periods.height + 1
+    narrow = rows.select("child", start, end).filter(pl.col("child").is_not_null())
+    indexed = spans(narrow, periods, start, end, end_inclusive=end_inclusive)
+    offset = pl.col("child") * stride
+    keyed = indexed.select(
+        (offset + pl.col("_first")).alias("_k"), (offset + pl.col("_after")).alias("_k_end")
     )
+    return _union(keyed)
+
+
+def _union(keyed: pl.DataFrame) -> pl.DataFrame:
+    """Runs of keys (``_k`` to ``_k_end``) merged where they overlap or touch, sorted by ``_k``."""
+    in_order = keyed.height < 2 or keyed.select((pl.col("_k").diff().slice(1) >= 0).all()).item()
+    ordered = keyed if in_order else keyed.sort("_k")
+    reach = pl.col("_k_end").cum_max()
+    marked = ordered.with_columns(reach.alias("_reach")).with_columns(
+        (pl.col("_k") > pl.col("_reach").shift(1)).fill_null(True).alias("_new")
+    )
+    firsts = marked.filter("_new").get_column("_k")
+    ends = marked.filter(pl.col("_new").shift(-1).fill_null(True)).get_column("_reach")
+    return pl.DataFrame({"_k": firsts, "_k_end": ends})
 
 
 def _open_cases(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
     """One row per child with an open case on each date, why (in care, on a plan, in need) and
     whether a qualified social worker held the case then.
 
-    Worked on each child's spans (merged, then expanded to dates once) rather than on one row
-    per child and date from each table: the in-need rows alone run to hundreds of thousands.
+    Worked on runs of keys (child and date position, ``_keyed_spans``): the open cases (care,
+    plans and referrals together) expanded to keys once, and whether each key lies in a run
+    of care, of a plan or of a qualified allocation found by one sorted merge per table,
+    rather than on one row per child and date from each table.
     """
+    care = _keyed_spans(care_episodes(frames), "decom", "dec", periods, end_inclusive=False)
+    plans = _keyed_spans(frames.cp_plans, "start", "end", periods, end_inclusive=False)
+    referrals = _keyed_spans(frames.referrals, "date", "closed", periods, end_inclusive=False)
+    # An allocation's end date is its last day, so it is open then.
+    allocations = frames.allocations.select("child", "start", "end", "qualified")
+    qualified = _keyed_spans(
+        allocations.filter(pl.col("qualified")), "start", "end", periods, end_inclusive=True
+    )
+    cases = _union(pl.concat([care, plans, referrals]))
+    keys = cases.select(pl.int_ranges("_k", "_k_end").alias("_k")).explode("_k").get_column("_k")
+    stride = periods.height + 1
 
-    def build() -> pl.DataFrame:
-        care = _child_spans(care_episodes(frames), "decom", "dec")
-        plans = _child_spans(frames.cp_plans, "start", "end")
-        referrals = _child_spans(frames.referrals, "date", "closed")
-        # An allocation's end date is its last day: the span ends (exclusively) the day after.
-        qualified = _child_spans(
-            frames.allocations.filter(pl.col("qualified")).with_columns(pl.col("end") + DAY), "start", "end"
-        )
-        cases = merged_spans(pl.concat([care, plans, referrals]), "child", "start", "end")
-        rows = expand(spans(cases, periods, "start", "end", end_inclusive=False), periods)
+    def within(runs: pl.DataFrame) -> pl.Series:
+        return covered(keys, runs.get_column("_k"), runs.get_column("_k_end"))
 
-        def indexed(df: pl.DataFrame) -> pl.DataFrame:
-            return spans(df, periods, "start", "end", end_inclusive=False)
-
-        rows = covered(rows, indexed(care), periods, "in_care")
-        rows = covered(rows, indexed(plans), periods, "on_plan")
-        rows = covered(rows, indexed(qualified), periods, "qualified")
-        case = (
-            pl.when(pl.col("in_care"))
-            .then(pl.lit("In care"))
-            .when(pl.col("on_plan"))
-            .then(pl.lit("Child protection plan"))
-            .otherwise(pl.lit("Child in need"))
-        )
-        return rows.select("date", "child", case.alias("case"), "qualified")
-
-    return frames.memo(("fd_open_cases", periods_key(periods)), build)
+    in_care, on_plan = within(care), within(plans)
+    # 0 in care, 1 on a plan, 2 in need: the first that holds, as a position in the names.
+    reason = pl.select(
+        pl.when(pl.lit(in_care)).then(0).when(pl.lit(on_plan)).then(1).otherwise(2).cast(pl.UInt32)
+    ).to_series()
+    case = pl.Series("case", ["In care", "Child protection plan", "Child in need"]).gather(reason)
+    return pl.DataFrame(
+        [
+            period_dates(periods).gather(keys % stride).alias("date"),
+            (keys // stride).alias("child"),
+            case,
+            within(qualified).alias("qualified"),
+        ]
+    )
 
 
 def _qualified(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:

@@ -5,9 +5,16 @@ from __future__ import annotations
 import polars as pl
 
 from divert.indicators.catalogue import Agg, FactsFn, Good, Indicator, Kind, Section, Unit, register
-from divert.indicators.defs._clock import merged_spans, open_on, whole_months
+from divert.indicators.defs._clock import (
+    dated_in,
+    gather,
+    merged_positions,
+    open_positions,
+    period_dates,
+    spans,
+)
 from divert.indicators.frames import Frames
-from divert.indicators.shared import counted, in_period, periods_key
+from divert.indicators.shared import child_day, counted, latest_on_or_before, periods_key, shifted
 
 DFE_CIN = "DfE statistics: Children in need (methodology, CIN census)."
 LOCAL_REVIEW = "Plymouth's case reviews look again at plans open 9, 12 and 18 months (local practice)."
@@ -21,14 +28,28 @@ def cin_open(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
     """
 
     def build() -> pl.DataFrame:
-        referrals = frames.referrals.select(
-            "child", pl.col("date").alias("referral_date"), "source", "route", "closed"
-        )
-        merged = merged_spans(referrals, "child", "referral_date", "closed")
-        rows = open_on(frames, "cin_spans", merged, periods, "referral_date", "closed", end_inclusive=False)
-        return rows.select("date", "child", "referral_date", "source", "route")
+        merged = cin_spans(frames)
+        # Each merged span's first referral: its columns gathered once per span, then repeated
+        # for the span's dates by a forward scan (rows come span by span).
+        shown = frames.referrals.select("child", pl.col("date").alias("referral_date"), "source", "route")
+        firsts = shown.gather(merged.get_column("_source")).with_columns(merged.get_column("closed"))
+        positions = open_positions(firsts, periods, "referral_date", "closed", end_inclusive=False)
+        return gather(firsts, positions, periods, ["child", "referral_date", "source", "route"])
 
     return frames.memo(("fd_cin_open", periods_key(periods)), build)
+
+
+def cin_spans(frames: Frames) -> pl.DataFrame:
+    """Each child's referrals with overlapping ones merged: ``_source`` (the first referral's row),
+    ``child``, ``referral_date`` and ``closed`` (exclusive, null while open), by child and date."""
+
+    def build() -> pl.DataFrame:
+        narrow = frames.referrals.select(
+            "child", pl.col("date").alias("referral_date"), "closed"
+        ).with_row_index("_source")
+        return merged_positions(narrow, "child", "referral_date", "closed")
+
+    return frames.memo("fd_cin_spans", build)
 
 
 def cp_open(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
@@ -38,17 +59,69 @@ def cp_open(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
     ending on the date no longer counts). A child shown with two overlapping plans (a
     recording slip) is one child, with the later plan.
     """
+    return cp_positions(frames, periods).drop("_plan")
+
+
+def cp_positions(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
+    """:func:`cp_open` with ``_plan``, the plan's row in :func:`plans_latest_first`: rows come in that
+    order and each plan's dates ascending."""
 
     def build() -> pl.DataFrame:
-        plans = frames.cp_plans.sort("child", "start", "id", descending=[False, True, True])
-        rows = open_on(frames, "cp_plans", plans, periods, "start", "end", end_inclusive=False)
-        return (
-            rows.unique(["date", "child"], keep="first", maintain_order=True)
-            .with_columns(whole_months(pl.col("start"), pl.col("date")).alias("months_open"))
-            .select("date", "child", pl.col("id").alias("plan"), "start", "months_open", "category")
-        )
+        plans = plans_latest_first(frames)
+        positions = open_positions(plans, periods, "start", "end", end_inclusive=False)
+        if _plans_overlap(plans, periods):
+            # Two plans of a child open on one date: the first in the plans' order (the later) stays.
+            stride = periods.height + 1
+            child = plans.get_column("child").gather(positions.get_column("_row"))
+            key = child.cast(pl.Int64) * stride + positions.get_column("_i").cast(pl.Int64)
+            positions = positions.filter(key.is_first_distinct())
+        rows = gather(plans, positions, periods, ["child", pl.col("id").alias("plan"), "start", "category"])
+        return rows.with_columns(
+            _months_open(plans, positions, periods).alias("months_open"),
+            positions.get_column("_row").alias("_plan"),
+        ).select("date", "child", "plan", "start", "months_open", "category", "_plan")
 
     return frames.memo(("fd_cp_open", periods_key(periods)), build)
+
+
+def _plans_overlap(plans: pl.DataFrame, periods: pl.DataFrame) -> bool:
+    """Whether two plans of a child (in ``plans_latest_first`` order) are open on a common date.
+
+    Taking the plans open on some date, a child's starts fall plan by plan, so a plan shares
+    a date with a later-starting one exactly when it runs past the first date of the plan
+    just before it. Usually none do, and the rows need no deduplication.
+    """
+    indexed = spans(plans.select("child", "start", "end"), periods, "start", "end", end_inclusive=False)
+    same_child = pl.col("child") == pl.col("child").shift(1)
+    return bool(indexed.select((same_child & (pl.col("_after") > pl.col("_first").shift(1))).any()).item())
+
+
+def _months_open(plans: pl.DataFrame, positions: pl.DataFrame, periods: pl.DataFrame) -> pl.Series:
+    """Complete calendar months from each row's plan start to its date (a month completes on the
+    same day of the month: 15 January to 14 April is 2, to 15 April 3; a start on the 31st
+    completes a month on the 31st or not at all in a shorter month, so the count never falls).
+
+    Worked from the plans' and the dates' months and days (a few thousand values) gathered
+    per row, rather than from a million dates taken apart.
+    """
+
+    def parts(days: pl.Series, at: pl.Series) -> tuple[pl.Series, pl.Series]:
+        months = days.dt.year() * 12 + days.dt.month().cast(pl.Int32)
+        return months.gather(at), days.dt.day().gather(at)
+
+    start_month, start_day = parts(plans.get_column("start"), positions.get_column("_row"))
+    date_month, date_day = parts(period_dates(periods), positions.get_column("_i"))
+    return date_month - start_month - (date_day < start_day).cast(pl.Int32)
+
+
+def plans_latest_first(frames: Frames) -> pl.DataFrame:
+    """Protection plans by child, the latest start first (two on one day: the later record first)."""
+
+    def build() -> pl.DataFrame:
+        columns = ["id", "child", "start", "end", "category"]
+        return frames.cp_plans.select(columns).sort("child", "start", "id", descending=[False, True, True])
+
+    return frames.memo("fd_plans_latest_first", build)
 
 
 def _cin(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
@@ -180,17 +253,24 @@ for _months, _id, _label in (
 
 
 def _repeat_plans(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
+    # Sorted by child: "the row before" is the child's previous plan unless the child changes,
+    # and a plan's place among the child's is its row less the row of the child's first plan.
+    first = pl.col("child") != pl.col("child").shift(1)
+    row = pl.int_range(pl.len())
     plans = (
-        frames.cp_plans.sort("child", "start", "id")
+        frames.cp_plans.select("id", "child", "start", "end", "category", "earlier_plans_not_held")
+        .sort("child", "start", "id")
         .with_columns(
-            pl.col("end").shift(1).over("child").alias("previous_plan_ended"),
-            (pl.int_range(pl.len()).over("child") + pl.col("earlier_plans_not_held").fill_null(0)).alias(
-                "earlier_plans"
-            ),
+            pl.when(~first).then(pl.col("end").shift(1)).alias("previous_plan_ended"),
+            (
+                row
+                - pl.when(first.fill_null(True)).then(row).forward_fill()
+                + pl.col("earlier_plans_not_held").fill_null(0)
+            ).alias("earlier_plans"),
         )
         .rename({"start": "plan_start"})
     )
-    rows = in_period(plans, "plan_start", periods)
+    rows = dated_in(plans, "plan_start", periods)
     return counted(
         rows.select("date", "child", "plan_start", "category", "earlier_plans", "previous_plan_ended"),
         num=pl.col("earlier_plans") > 0,
@@ -226,29 +306,26 @@ register(
 
 
 def _reviews_on_time(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
+    rows = cp_positions(frames, periods)
+    # Reviews keyed by the plan's row in ``plans_latest_first`` and their day: the rows come in
+    # that order, dates ascending, so each row's latest review is found by one sorted merge.
+    plan_row = plans_latest_first(frames).select(pl.col("id").alias("plan")).with_row_index("_plan")
     reviews = (
         frames.conferences.filter((pl.col("kind") == "review") & pl.col("plan").is_not_null())
-        .select("plan", pl.col("date").alias("last_review"))
-        .sort("last_review")
+        .select("plan", "date")
+        .join(plan_row, on="plan", how="inner")
+        .select(child_day(pl.col("_plan"), pl.col("date")).alias("key"), "date")
+        .sort("key")
     )
-    plans = cp_open(frames, periods).sort("date")
-    if reviews.is_empty():
-        rows = plans.with_columns(pl.lit(None, dtype=pl.Date).alias("last_review"))
-    else:
-        rows = plans.join_asof(
-            reviews,
-            left_on="date",
-            right_on="last_review",
-            by="plan",
-            strategy="backward",
-            check_sortedness=False,
-        )
-    due = (
-        pl.when(pl.col("last_review").is_null())
-        .then(pl.col("start").dt.offset_by("3mo"))
-        .otherwise(pl.col("last_review").dt.offset_by("6mo"))
-    )
-    rows = rows.with_columns(due.alias("review_due"))
+    at = latest_on_or_before(reviews.get_column("key"), rows.get_column("_plan"), rows.get_column("date"))
+    last_review = reviews.get_column("date").gather(at)
+    start = rows.get_column("start")
+    due = pl.select(
+        pl.when(last_review.is_null())
+        .then(pl.lit(shifted(start, "3mo")))
+        .otherwise(pl.lit(shifted(last_review, "6mo")))
+    ).to_series()
+    rows = rows.with_columns(last_review.alias("last_review"), due.alias("review_due"))
     return counted(
         rows.select("date", "child", "start", "last_review", "review_due", "months_open"),
         num=pl.col("review_due") >= pl.col("date"),

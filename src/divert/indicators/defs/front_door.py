@@ -5,9 +5,16 @@ from __future__ import annotations
 import polars as pl
 
 from divert.indicators.catalogue import Agg, Good, Indicator, Kind, Section, Unit, register
-from divert.indicators.defs._clock import deadline_passed, open_on
+from divert.indicators.defs._clock import (
+    ONE_DAY,
+    dated_in,
+    gather,
+    open_positions,
+    period_dates,
+    working_days_of,
+)
 from divert.indicators.frames import Frames
-from divert.indicators.shared import counted, in_period, working_days
+from divert.indicators.shared import counted, shifted
 
 DFE_CIN = "DfE statistics: Children in need (methodology, CIN census)."
 WORKING_DAYS = "Working days exclude weekends and the bank holidays of England and Wales."
@@ -16,12 +23,14 @@ ASSESSMENT_DAYS = 45  # Working Together: assessments complete within 45 working
 
 
 def _contacts(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
-    rows = in_period(frames.contacts, "received", periods)
+    contacts = frames.contacts.select("child", "received", "source", "decision", "decided")
+    rows = dated_in(contacts, "received", periods)
     return counted(rows.select("date", "child", "received", "source", "decision", "decided"))
 
 
 def _referrals(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
-    rows = in_period(frames.referrals.rename({"date": "referral_date"}), "referral_date", periods)
+    referrals = frames.referrals.select("child", pl.col("date").alias("referral_date"), "source", "route")
+    rows = dated_in(referrals, "referral_date", periods)
     return counted(rows.select("date", "child", "referral_date", "source", "route"))
 
 
@@ -67,18 +76,19 @@ register(
 def _re_referrals(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
     referred = pl.col("referral_date")
     same_child = pl.col("child") == pl.col("child").shift(1)
+    # Only the columns listed are sorted; the date a year before is looked up per calendar day.
     history = (
-        frames.referrals.rename({"date": "referral_date"})
+        frames.referrals.select("id", "child", pl.col("date").alias("referral_date"), "source", "route")
         .sort("child", "referral_date", "id")
         .with_columns(pl.when(same_child).then(referred.shift(1)).alias("previous_referral"))
-        .with_columns(
-            (
-                pl.col("previous_referral").is_not_null()
-                & (pl.col("previous_referral") >= referred.dt.offset_by("-12mo"))
-            ).alias("within_12m")
+    )
+    year_before = shifted(history.get_column("referral_date"), "-12mo")
+    history = history.with_columns(
+        (pl.col("previous_referral").is_not_null() & (pl.col("previous_referral") >= year_before)).alias(
+            "within_12m"
         )
     )
-    rows = in_period(history, "referral_date", periods)
+    rows = dated_in(history, "referral_date", periods)
     return counted(
         rows.select("date", "child", "referral_date", "previous_referral", "within_12m", "source", "route"),
         num=pl.col("within_12m"),
@@ -115,13 +125,17 @@ register(
 
 
 def _decided_1wd(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
-    rows = in_period(frames.contacts, "received", periods)
-    received, decided = pl.col("received"), pl.col("decided")
-    expired = deadline_passed(received, DECISION_DAYS, pl.col("date"), frames.holidays)
-    rows = rows.filter(decided.is_not_null() | expired).with_columns(
-        working_days(received, decided, frames.holidays).alias("working_days")
-    )
-    on_time = decided.is_not_null() & (pl.col("working_days") <= DECISION_DAYS)
+    contacts = frames.contacts.select("child", "received", "source", "decision", "decided")
+    rows = dated_in(contacts, "received", periods)
+    received, decided = rows.get_column("received"), rows.get_column("decided")
+    # The day's clock has run out when its last working day ended before the period's last day:
+    # one or more working days after receipt up to the day before it (a clock ending on the
+    # period's last day is still running).
+    expired = working_days_of(received, rows.get_column("date") - ONE_DAY, frames.holidays) >= DECISION_DAYS
+    rows = rows.with_columns(
+        working_days_of(received, decided, frames.holidays).alias("working_days")
+    ).filter(decided.is_not_null() | expired)
+    on_time = pl.col("decided").is_not_null() & (pl.col("working_days") <= DECISION_DAYS)
     return counted(
         rows.select("date", "child", "received", "decided", "working_days", "source", "decision"),
         num=on_time,
@@ -160,8 +174,11 @@ register(
 
 
 def _assessments_45wd(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
-    rows = in_period(frames.assessments, "authorised", periods).with_columns(
-        working_days(pl.col("start"), pl.col("authorised"), frames.holidays).alias("working_days")
+    rows = dated_in(frames.assessments.select("child", "start", "authorised"), "authorised", periods)
+    rows = rows.with_columns(
+        working_days_of(rows.get_column("start"), rows.get_column("authorised"), frames.holidays).alias(
+            "working_days"
+        )
     )
     return counted(
         rows.select("date", "child", "start", "authorised", "working_days"),
@@ -198,12 +215,17 @@ register(
 
 
 def _assessments_overdue(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
-    open_ = open_on(
-        frames, "assessments", frames.assessments, periods, "start", "authorised", end_inclusive=False
-    )
-    rows = open_.filter(deadline_passed(pl.col("start"), ASSESSMENT_DAYS, pl.col("date"), frames.holidays))
-    rows = rows.with_columns(
-        working_days(pl.col("start"), pl.col("date"), frames.holidays).alias("working_days")
+    assessments = frames.assessments
+    positions = open_positions(assessments, periods, "start", "authorised", end_inclusive=False)
+    # The clock is judged on positions (start and date) before the listed columns are gathered,
+    # so only the overdue rows carry them: the 45 working days all ended before the date.
+    start = assessments.get_column("start").gather(positions.get_column("_row"))
+    day = period_dates(periods).gather(positions.get_column("_i"))
+    elapsed = working_days_of(start, day, frames.holidays)
+    passed = working_days_of(start, day - ONE_DAY, frames.holidays) >= ASSESSMENT_DAYS
+    overdue = positions.with_columns(elapsed.alias("working_days")).filter(passed)
+    rows = gather(assessments, overdue, periods, ["child", "start", "authorised"]).with_columns(
+        overdue.get_column("working_days")
     )
     return counted(rows.select("date", "child", "start", "authorised", "working_days"))
 
