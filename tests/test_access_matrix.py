@@ -15,6 +15,7 @@ pat (police; Sid is shared with the police), ana (analyst), hos (head of service
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from divert.indicators.models import BoardPackJob, pack_folder
 from divert.returns.models import ReturnJob
 from tests.conftest import World
 
@@ -35,6 +37,7 @@ HIDDEN = "404"
 DENIED = "403"
 HOME = "home"
 NO_GET = "405"
+TO_PACKS = "302 to /indicators/board-pack/"
 
 WHO = ("alice", "tom", "sam", "mo", "pat", "ana", "hos", "fin", "adam", "anonymous")
 
@@ -43,8 +46,9 @@ WHO = ("alice", "tom", "sam", "mo", "pat", "ana", "hos", "fin", "adam", "anonymo
 class Page:
     """A page by URL name, with the world's child it is about (``ava``, ``sid``, ``eli``), or a raw path.
 
-    ``job`` makes a finished returns validation job of the world's authority (``ours``) or of
-    the other authority (``theirs``) for the page to be about.
+    ``job`` makes a finished job of the world's authority (``ours``) or of the other authority
+    (``theirs``) for the page to be about: a returns validation, or for the board pack's pages a
+    board pack.
     """
 
     name: str
@@ -55,6 +59,8 @@ class Page:
     def url(self, world: World) -> str:
         if self.path:
             return self.path
+        if self.job and self.name.startswith("indicators:"):
+            return reverse(self.name, kwargs={"pk": _boardpack_job(world, self.job, self.name).pk})
         if self.job:
             return reverse(self.name, kwargs={"pk": _returns_job(world, self.job, self.name).pk})
         children = {"ava": world.child_north, "sid": world.child_south, "eli": world.child_elsewhere}
@@ -82,6 +88,23 @@ def _returns_job(world: World, whose: str, page: str) -> ReturnJob:
         year=2025,
         status=ReturnJob.Status.DONE,
         summary={"reports": []},
+        output=output,
+    )
+
+
+def _boardpack_job(world: World, whose: str, page: str) -> BoardPackJob:
+    """A finished board pack, with its file for the file page."""
+    authority = world.authority if whose == "ours" else world.other_authority
+    output = ""
+    if page == "indicators:boardpack_file":
+        pack_folder().mkdir(parents=True, exist_ok=True)
+        output = str(pack_folder() / f"pack-{whose}.pdf")
+        Path(output).write_bytes(b"%PDF-1.7")
+    return BoardPackJob.objects.create(
+        authority=authority,
+        created_by=world.users["ana"],
+        as_at=dt.date(2025, 3, 31),
+        status=BoardPackJob.Status.DONE,
         output=output,
     )
 
@@ -174,6 +197,24 @@ MATRIX: dict[Page, tuple[str, ...]] = {
         (OK,       OK,       OK,       OK,       DENIED,   OK,       OK,       OK,       DENIED,   SIGN_IN),
     Page("indicators:boardpack", path="/indicators/board-pack.xlsx"):
         (OK,       OK,       OK,       OK,       DENIED,   OK,       OK,       OK,       DENIED,   SIGN_IN),
+    # The PDF is made by the task worker: its old address leads to the page with the button.
+    Page("indicators:boardpack", path="/indicators/board-pack.pdf"):
+        (TO_PACKS, TO_PACKS, TO_PACKS, TO_PACKS, DENIED,   TO_PACKS, TO_PACKS, TO_PACKS, DENIED,   SIGN_IN),
+    Page("indicators:boardpack_start"):
+        (OK,       OK,       OK,       OK,       DENIED,   OK,       OK,       OK,       DENIED,   SIGN_IN),
+    # A board pack is its authority's: any reader there may follow and download it, no one else.
+    Page("indicators:boardpack_job", job="ours"):
+        (OK,       OK,       OK,       OK,       DENIED,   OK,       OK,       OK,       DENIED,   SIGN_IN),
+    Page("indicators:boardpack_job", job="theirs"):
+        (HIDDEN,   HIDDEN,   HIDDEN,   HIDDEN,   DENIED,   HIDDEN,   HIDDEN,   HIDDEN,   DENIED,   SIGN_IN),
+    Page("indicators:boardpack_job_status", job="ours"):
+        (OK,       OK,       OK,       OK,       DENIED,   OK,       OK,       OK,       DENIED,   SIGN_IN),
+    Page("indicators:boardpack_job_status", job="theirs"):
+        (HIDDEN,   HIDDEN,   HIDDEN,   HIDDEN,   DENIED,   HIDDEN,   HIDDEN,   HIDDEN,   DENIED,   SIGN_IN),
+    Page("indicators:boardpack_file", job="ours"):
+        (OK,       OK,       OK,       OK,       DENIED,   OK,       OK,       OK,       DENIED,   SIGN_IN),
+    Page("indicators:boardpack_file", job="theirs"):
+        (HIDDEN,   HIDDEN,   HIDDEN,   HIDDEN,   DENIED,   HIDDEN,   HIDDEN,   HIDDEN,   DENIED,   SIGN_IN),
     # Children are never in the admin: even the administrator finds nothing there.
     Page("", path="/admin/people/child/"):
         (NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, HIDDEN,   SIGN_IN),

@@ -1,5 +1,5 @@
 """A team manager opens the scorecard, follows a figure off its target to the children behind it,
-and reads the indicator's trend, on accessible pages."""
+and reads the indicator's trend, on accessible pages; a head of service has the board pack made."""
 
 from __future__ import annotations
 
@@ -8,12 +8,15 @@ import os
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
 import re
+from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from divert.core.models import AuditEvent
-from divert.indicators.models import IndicatorTarget
+from divert.indicators import tasks
+from divert.indicators.models import BoardPackJob, IndicatorTarget
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.conftest import World
 from tests.indicators.scorecard_world import put_world_in_care
@@ -53,3 +56,33 @@ def test_a_team_manager_follows_a_red_figure_to_her_teams_children(page: Page, w
     assert_accessible(page, "Indicator page")
 
     assert AuditEvent.objects.filter(actor=world.users["tom"], object_type="indicators.child").count() == 1
+
+
+def test_a_head_of_service_asks_for_the_board_pack_and_downloads_it_when_the_worker_has_made_it(
+    page: Page, world: World, settings: Any, tmp_path: Path
+) -> None:
+    settings.DIVERT_UPLOAD_DIR = tmp_path / "uploads"
+    put_world_in_care(world)
+    sign_in(page, "hos")
+    page.goto("/indicators/?date=2025-03-31")
+
+    page.get_by_role("button", name="PDF").click()
+
+    # The pack waits for the task worker, and the page says how far it has got.
+    expect(page.get_by_role("heading", level=1, name="Board pack as at 31 March 2025")).to_be_visible()
+    expect(page.get_by_role("status")).to_have_text("Waiting to start.")
+    assert_accessible(page, "Board pack waiting for the worker")
+    job = BoardPackJob.objects.get()
+
+    tasks.build_boardpack.call(job.pk)  # the worker (``divert db_worker``) makes the pack
+
+    # The page's script notices the job has finished and shows the file, with no refresh by hand.
+    link = page.get_by_role("link", name=re.compile(r"^Download the board pack as at 31 March 2025 \(PDF"))
+    expect(link).to_be_visible()
+    assert_accessible(page, "Board pack ready")
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename == "board-pack-2025-03-31-month.pdf"
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF-")
+    downloads = AuditEvent.objects.filter(actor=world.users["hos"], object_type="indicators.boardpack")
+    assert downloads.count() == 1

@@ -142,23 +142,6 @@ def test_a_head_of_service_downloads_the_board_pack_workbook_and_it_is_audited(
     assert AuditEvent.objects.filter(actor=in_care.users["hos"], note__startswith="board pack").count() == 1
 
 
-def test_the_board_pack_pdf_is_sent_as_a_pdf_attachment(
-    client: Client, in_care: World, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    asked: list[Scope] = []
-
-    def quick_pdf(rows: list[Row], scope: Scope) -> bytes:
-        asked.append(scope)
-        return b"%PDF-1.7 quick"
-
-    monkeypatch.setattr(boardpack, "pdf", quick_pdf)
-    url = reverse("indicators:boardpack", kwargs={"fmt": "pdf"})
-    response = signed_in(client, "ana").get(url, {"as_at": "2025-03-31", "freq": "week"})
-    assert response["Content-Type"] == "application/pdf"
-    assert response.content == b"%PDF-1.7 quick"
-    assert str(asked[0].frequency) == "month"  # the board pack is monthly whatever was asked
-
-
 def test_a_pack_is_made_once_per_register_version_and_again_after_a_change(
     in_care: World, monkeypatch: pytest.MonkeyPatch, settings: Any
 ) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +34,8 @@ from divert.indicators.report import Row
 
 PACK_MONTHS = 24  # two years of monthly trend: this year against last, and the direction before that
 TABLE_MONTHS = 12  # the small data table under each chart: the last year
+
+Progress = Callable[[int, int, str], None]
 
 
 @dataclass(frozen=True)
@@ -168,10 +171,24 @@ def xlsx(rows: list[Row], scope: Scope) -> bytes:
     return exports.workbook(rows, scope)
 
 
-def build(scope: Scope, fmt: str, frames: Frames | None = None) -> bytes:
-    """The board pack for ``scope`` in ``fmt`` ("pdf" or "xlsx"), computed from the register."""
+#: The steps ``build`` reports: the figures, then the file (the PDF's layout is most of the time).
+BUILD_STEPS = 2
+
+
+def build(scope: Scope, fmt: str, frames: Frames | None = None, progress: Progress | None = None) -> bytes:
+    """The board pack for ``scope`` in ``fmt`` ("pdf" or "xlsx"), computed from the register.
+
+    ``progress(done, total, stage)`` hears of each step, for the job page that follows a pack.
+    """
+    tell = progress or _silent
+    tell(0, BUILD_STEPS, "Working out the figures")
     rows = pack_rows(scope, frames)
+    tell(1, BUILD_STEPS, "Laying out the pages" if fmt == "pdf" else "Writing the workbook")
     return pdf(rows, scope) if fmt == "pdf" else xlsx(rows, scope)
+
+
+def _silent(done: int, total: int, stage: str) -> None:
+    """No one is following this build (the command, a download)."""
 
 
 # Packs made, kept per process by register version: when a pack is published, directors and
