@@ -8,12 +8,13 @@ cap of 8 entries a month, exits 10 a month); an authority sets its own here. Ben
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+
+from divert.core.jobs import Job
 
 
 class IndicatorTarget(models.Model):
@@ -62,7 +63,7 @@ def pack_folder() -> Path:
     return Path(settings.DIVERT_UPLOAD_DIR) / "board-packs"
 
 
-class BoardPackJob(models.Model):
+class BoardPackJob(Job):
     """A board pack made by the task worker, and the file it wrote.
 
     Laying out the PDF takes several seconds of CPU (more for a larger authority), longer than a
@@ -75,17 +76,6 @@ class BoardPackJob(models.Model):
         PDF = "pdf", "PDF"
         XLSX = "xlsx", "Excel"
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Waiting to start"
-        RUNNING = "running", "Running"
-        DONE = "done", "Finished"
-        FAILED = "failed", "Failed"
-
-    authority = models.ForeignKey("core.Authority", on_delete=models.PROTECT, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created = models.DateTimeField(auto_now_add=True)
-    started = models.DateTimeField(null=True, blank=True)
-    finished = models.DateTimeField(null=True, blank=True)
     as_at = models.DateField()
     frequency = models.CharField(
         max_length=5, choices=[("month", "Monthly"), ("week", "Weekly"), ("day", "Daily")], default="month"
@@ -93,24 +83,14 @@ class BoardPackJob(models.Model):
     team = models.CharField(max_length=100, blank=True)
     locality = models.CharField(max_length=100, blank=True)
     format = models.CharField(max_length=4, choices=Format.choices, default=Format.PDF)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    done = models.PositiveIntegerField(default=0)
-    total = models.PositiveIntegerField(default=0)
-    stage = models.CharField(max_length=200, blank=True)
     output = models.CharField(max_length=300, blank=True, help_text="The file the job wrote")
     error = models.TextField(blank=True)
-    task_id = models.CharField(max_length=64, blank=True)
 
-    class Meta:
-        ordering = ["-created", "-id"]
-        indexes = [models.Index(fields=["authority", "created"])]
+    class Meta(Job.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"Board pack {self.pk} ({self.format}, {self.status})"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
 
     @property
     def part(self) -> str:
@@ -120,13 +100,6 @@ class BoardPackJob(models.Model):
         parts = [team, locality]
         return ", ".join(p for p in parts if p) or "Whole authority"
 
-    @property
-    def percent(self) -> int:
-        """Whole per cent of the steps done; 100 only when the job has finished."""
-        if self.is_finished:
-            return 100
-        return min(99, self.done * 100 // self.total) if self.total else 0
-
     def file(self) -> Path | None:
         """The finished pack's file, if it is still kept and lies inside the packs' folder."""
         if self.status != self.Status.DONE or not self.output:
@@ -135,27 +108,6 @@ class BoardPackJob(models.Model):
         if pack_folder().resolve() not in path.resolve().parents or not path.is_file():
             return None
         return path
-
-    def status_data(self) -> dict[str, Any]:
-        """What the progress script (``returns/job-progress.js``) reads."""
-        return {
-            "status": self.status,
-            "status_label": self.get_status_display(),
-            "done": self.done,
-            "total": self.total,
-            "percent": self.percent,
-            "stage": self.stage,
-            "finished": self.is_finished,
-        }
-
-    # The task's bookkeeping: single-row updates, so a page reading the job never sees half.
-    def report_progress(self, done: int, total: int, stage: str = "") -> None:
-        self.done, self.total, self.stage = done, total, stage[:200]
-        type(self).objects.filter(pk=self.pk).update(done=done, total=total, stage=self.stage)
-
-    def mark_running(self) -> None:
-        self.status, self.started = self.Status.RUNNING, timezone.now()
-        type(self).objects.filter(pk=self.pk).update(status=self.status, started=self.started)
 
     def mark_done(self, output: str) -> None:
         self.done = self.total

@@ -12,9 +12,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+from divert.core.jobs import Job
 
 # "file row N, field F: message", as ``parse903.Where`` and ``Problems`` write them.
 _WHERE = re.compile(
@@ -40,7 +41,7 @@ def split_error(text: str) -> ImportProblem:
     return ImportProblem(found["file"], found["row"] or "", found["field"] or "", found["message"])
 
 
-class ReturnJob(models.Model):
+class ReturnJob(Job):
     """An SSDA903 import, a CIN census export or a validation of both returns, run by the task worker."""
 
     class Kind(models.TextChoices):
@@ -48,71 +49,22 @@ class ReturnJob(models.Model):
         VALIDATE = "validate", "Validation of the SSDA903 and CIN census returns"
         EXPORT_CIN = "export_cin", "CIN census export"
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Waiting to start"
-        RUNNING = "running", "Running"
-        DONE = "done", "Finished"
-        FAILED = "failed", "Failed"
-
-    authority = models.ForeignKey("core.Authority", on_delete=models.PROTECT, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created = models.DateTimeField(auto_now_add=True)
-    started = models.DateTimeField(null=True, blank=True)
-    finished = models.DateTimeField(null=True, blank=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     year = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Collection year (ending)")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    done = models.PositiveIntegerField(default=0)
-    total = models.PositiveIntegerField(default=0)
-    stage = models.CharField(max_length=200, blank=True)
     files = models.JSONField(default=list, blank=True, help_text="Names of the uploaded files")
     upload_dir = models.CharField(max_length=300, blank=True)
     output = models.CharField(max_length=300, blank=True, help_text="The file an export wrote")
     summary = models.JSONField(default=dict, blank=True)
     errors = models.JSONField(default=list, blank=True)
-    task_id = models.CharField(max_length=64, blank=True)
 
-    class Meta:
-        ordering = ["-created", "-id"]
-        indexes = [models.Index(fields=["authority", "created"])]
+    class Meta(Job.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.pk} ({self.status})"
 
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
-
-    @property
-    def percent(self) -> int:
-        """Whole per cent of the steps done; 100 only when the job has finished."""
-        if self.is_finished:
-            return 100
-        return min(99, self.done * 100 // self.total) if self.total else 0
-
     def error_rows(self) -> list[ImportProblem]:
         return [split_error(str(text)) for text in self.errors]
-
-    def status_data(self) -> dict[str, Any]:
-        """What the progress script needs, and nothing about any child."""
-        return {
-            "status": self.status,
-            "status_label": self.get_status_display(),
-            "done": self.done,
-            "total": self.total,
-            "percent": self.percent,
-            "stage": self.stage,
-            "finished": self.is_finished,
-        }
-
-    # The task's bookkeeping: single-row updates, so a page reading the job never sees half.
-    def report_progress(self, done: int, total: int, stage: str = "") -> None:
-        self.done, self.total, self.stage = done, total, stage[:200]
-        type(self).objects.filter(pk=self.pk).update(done=done, total=total, stage=self.stage)
-
-    def mark_running(self, total: int = 0) -> None:
-        self.status, self.started, self.total = self.Status.RUNNING, timezone.now(), total
-        type(self).objects.filter(pk=self.pk).update(status=self.status, started=self.started, total=total)
 
     def mark_done(self, summary: dict[str, Any]) -> None:
         self._finish(self.Status.DONE, summary=summary, errors=[])
