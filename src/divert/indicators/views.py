@@ -43,11 +43,9 @@ def _downloads(params: dict[str, str]) -> list[tuple[str, str]]:
     ]
 
 
-def _boardpacks(params: dict[str, str]) -> list[tuple[str, str]]:
-    return [
-        (label, f"{reverse('indicators:boardpack', args=[fmt])}?{urlencode(params)}")
-        for fmt, label in (("pdf", "PDF"), ("xlsx", "Excel"))
-    ]
+def _boardpack_xlsx(params: dict[str, str]) -> str:
+    """The Excel board pack is quick enough to download directly (the PDF is made as a job)."""
+    return f"{reverse('indicators:boardpack', args=['xlsx'])}?{urlencode(params)}"
 
 
 @require_GET
@@ -65,7 +63,7 @@ def scorecard(request: HttpRequest) -> HttpResponse:
             form.where.get("locality", ""),
         )
         params = queries.filter_params(card.as_at, card.frequency, card.where)
-        context |= {"card": card, "downloads": _downloads(params), "boardpacks": _boardpacks(params)}
+        context |= {"card": card, "downloads": _downloads(params), "boardpack_xlsx": _boardpack_xlsx(params)}
     return _render(request, "indicators/scorecard.html", form, context)
 
 
