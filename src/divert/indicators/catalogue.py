@@ -73,6 +73,7 @@ DIMENSIONS = {
 }
 
 FactsFn = Callable[["Frames", "pl.DataFrame"], "pl.DataFrame"]
+CountsFn = Callable[["Frames", "pl.DataFrame"], "pl.DataFrame"]
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,13 @@ class Indicator:
     per-worker figures carry ``worker``. Rows with ``num`` = 0 and ``den`` = 1 are children in
     the denominator only. Extra columns (``placement_type``, ``provider``, ``days`` ...) are
     shown in the drill-down list.
+
+    ``counts(frames, periods)``, when given, is a shortcut to the same series: one row per
+    period date with the sums the figure is made of (``date``, ``num``, ``den``, and
+    ``_workers`` for a caseload), worked out without a row per child and date. The facts stay
+    the truth (members and breakdowns read them, and a test holds every ``counts`` to them);
+    a snapshot over ten years of a national register is otherwise millions of rows made only
+    to be counted.
     """
 
     id: str
@@ -105,6 +113,7 @@ class Indicator:
     decimals: int = 0
     numerator_label: str = "Children counted"
     denominator_label: str = ""
+    counts: CountsFn | None = None
 
     @property
     def has_denominator(self) -> bool:

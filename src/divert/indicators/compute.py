@@ -9,7 +9,7 @@ from __future__ import annotations
 import polars as pl
 
 from divert.core.codes import PLACEMENT_CATEGORIES
-from divert.indicators.catalogue import Agg, Indicator
+from divert.indicators.catalogue import Agg, CountsFn, Indicator
 from divert.indicators.frames import Frames
 from divert.indicators.shared import age_band, age_on, periods_key
 
@@ -88,11 +88,14 @@ def _aggregate(
     sums = [pl.col("num").sum().alias("num"), pl.col("den").sum().alias("den")]
     if indicator.agg is Agg.PER_WORKER:
         sums.append(pl.col("worker").n_unique().alias("_workers"))
-    grouped = (
-        rows.group_by(["date", *by])
-        .agg(sums)
-        .select("date", *by, _value(indicator.agg).alias("value"), "num", "den")
-    )
+    return _figures(frames, indicator, rows.group_by(["date", *by]).agg(sums), periods, by)
+
+
+def _figures(
+    frames: Frames, indicator: Indicator, sums: pl.DataFrame, periods: pl.DataFrame, by: list[str]
+) -> pl.DataFrame:
+    """The figures from each group's sums (``date``, ``by``, ``num``, ``den``, ``_workers``)."""
+    grouped = sums.select("date", *by, _value(indicator.agg).alias("value"), "num", "den")
     if by:
         return grouped.sort(["date", *by])
     out = periods.select("start", "date").join(grouped, on="date", how="left")
@@ -113,12 +116,18 @@ def series(
 ) -> pl.DataFrame:
     """One row per period: ``start``, ``date``, ``value``, ``num``, ``den`` (and ``population`` for rates).
 
+    An indicator with ``counts`` is summed from them (the same figures, without a row per
+    child and date); narrowed, it is read from its facts like any other.
+
     ``where`` narrows the rows to dimension values first (a team, a locality). A rate per
     10,000 has no meaning for part of the authority (there is no population for a team), so
     it is left empty when narrowed.
     """
 
     def build() -> pl.DataFrame:
+        if indicator.counts is not None and not where:
+            sums = _counted(frames, indicator, indicator.counts, periods)
+            return _figures(frames, indicator, sums, periods, [])
         rows = narrowed(frames, indicator, periods, where)
         out = _aggregate(frames, indicator, rows, periods, [])
         if where and indicator.agg is Agg.PER_10K:
@@ -127,6 +136,16 @@ def series(
 
     narrowing = tuple(sorted((where or {}).items()))
     return frames.memo(("series", indicator.id, periods_key(periods), narrowing), build)
+
+
+def _counted(frames: Frames, indicator: Indicator, counts: CountsFn, periods: pl.DataFrame) -> pl.DataFrame:
+    """The sums per date from the indicator's ``counts`` shortcut, typed as the facts' sums are."""
+    sums = counts(frames, periods)
+    wanted = ["date", "num", "den"] + (["_workers"] if indicator.agg is Agg.PER_WORKER else [])
+    missing = set(wanted) - set(sums.columns)
+    if missing:
+        raise ValueError(f"{indicator.id}: counts lack {sorted(missing)}")
+    return sums.select(wanted).with_columns(pl.col("num", "den").cast(pl.Float64))
 
 
 def breakdown(

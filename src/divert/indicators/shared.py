@@ -129,25 +129,33 @@ def in_care_rows(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
     """
 
     def build() -> pl.DataFrame:
-        episodes = care_episodes(frames)
-        dates = periods.get_column("date").sort()
-        first = dates.search_sorted(episodes.get_column("decom"), side="left")
-        until = dates.search_sorted(episodes.get_column("dec_or_max"), side="left")
-        spans = pl.DataFrame(
-            {
-                "_row": pl.int_range(episodes.height, dtype=pl.UInt32, eager=True),
-                "_first": first.cast(pl.UInt32),
-                "_until": until.cast(pl.UInt32),
-                "_known": episodes.get_column("decom").is_not_null(),
-            }
-        )
         return (
-            spans.filter(pl.col("_known") & (pl.col("_until") > pl.col("_first")))
+            in_care_spans(frames, periods)
             .select("_row", pl.int_ranges("_first", "_until", dtype=pl.UInt32).alias("_period"))
             .explode("_period")
         )
 
     return frames.memo(("in_care_rows", periods_key(periods)), build)
+
+
+def in_care_spans(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
+    """The care episodes open on some period date and which: ``_row`` (the episode's row in
+    ``care_episodes``), and ``_first`` to ``_until`` (exclusive), the run of positions in the
+    periods sorted by date it is open on. ``in_care_rows`` before it is expanded: counting
+    children in care per date needs the runs only."""
+    episodes = care_episodes(frames)
+    dates = periods.get_column("date").sort()
+    first = dates.search_sorted(episodes.get_column("decom"), side="left")
+    until = dates.search_sorted(episodes.get_column("dec_or_max"), side="left")
+    spans = pl.DataFrame(
+        {
+            "_row": pl.int_range(episodes.height, dtype=pl.UInt32, eager=True),
+            "_first": first.cast(pl.UInt32),
+            "_until": until.cast(pl.UInt32),
+            "_known": episodes.get_column("decom").is_not_null(),
+        }
+    )
+    return spans.filter(pl.col("_known") & (pl.col("_until") > pl.col("_first"))).drop("_known")
 
 
 def in_care(frames: Frames, periods: pl.DataFrame, columns: Sequence[str] | None = None) -> pl.DataFrame:

@@ -219,3 +219,127 @@ def covered(keys: pl.Series, first: pl.Series, after: pl.Series) -> pl.Series:
     left = keys.rename("_k").to_frame().with_columns(pl.col("_k").set_sorted())
     found = left.join_asof(right, on="_k", strategy="backward", check_sortedness=False)
     return (found.get_column("_end") > keys).fill_null(False)
+
+
+def open_counts(first: pl.Series, after: pl.Series, periods: pl.DataFrame) -> pl.Series:
+    """How many of the runs ``first`` to ``after`` (date positions, ``after`` exclusive and past
+    ``first``) hold each period date, in :func:`period_dates` order (Int64).
+
+    What counting the rows of :func:`open_positions` by date gives, without making them: the
+    runs holding date ``i`` are those starting at or before it less those over by then, two
+    sorted searches per date (a few hundred) after one sort of each column.
+    """
+    dates = pl.int_range(periods.height, dtype=pl.Int64, eager=True)
+
+    def at_or_before(positions: pl.Series) -> pl.Series:
+        return positions.cast(pl.Int64).sort().search_sorted(dates, side="right").cast(pl.Int64)
+
+    return (at_or_before(first) - at_or_before(after)).rename("count")
+
+
+def span_counts(
+    rows: pl.DataFrame, periods: pl.DataFrame, start: str, end: str, *, end_inclusive: bool
+) -> pl.Series:
+    """How many of ``rows`` are open on each period date (see :func:`spans`), in date order: the
+    number of rows :func:`open_positions` gives each date."""
+    indexed = spans(rows.select(start, end), periods, start, end, end_inclusive=end_inclusive)
+    return open_counts(indexed.get_column("_first"), indexed.get_column("_after"), periods)
+
+
+def per_date(
+    periods: pl.DataFrame, num: pl.Series, den: pl.Series | None = None, workers: pl.Series | None = None
+) -> pl.DataFrame:
+    """An indicator's ``counts``: ``date`` and the sums on it (``den`` as ``num`` when not given)."""
+    columns = [
+        period_dates(periods).alias("date"),
+        num.cast(pl.Float64).alias("num"),
+        (num if den is None else den).cast(pl.Float64).alias("den"),
+    ]
+    if workers is not None:
+        columns.append(workers.alias("_workers"))
+    return pl.DataFrame(columns)
+
+
+def run_intersections(left: pl.DataFrame, right: pl.DataFrame, key: str) -> pl.DataFrame:
+    """Where runs of date positions (``_first`` to ``_after``) of one ``key`` in ``left`` meet those
+    in ``right``: ``_first``, ``_after`` of each overlap. Runs within ``right`` must be disjoint
+    per key (merged), so that a date a ``left`` run shares with ``right`` is one overlap."""
+    both = left.select(key, "_first", "_after").join(
+        right.select(key, pl.col("_first").alias("_rf"), pl.col("_after").alias("_ra")), on=key, how="inner"
+    )
+    return both.select(
+        pl.max_horizontal("_first", "_rf").alias("_first"), pl.min_horizontal("_after", "_ra").alias("_after")
+    ).filter(pl.col("_after") > pl.col("_first"))
+
+
+def merged_runs(rows: pl.DataFrame, key: str, periods: pl.DataFrame) -> pl.DataFrame:
+    """Runs of date positions (``_first`` to ``_after``) merged per ``key`` (an integer column) where
+    they overlap or touch: ``key``, ``_first``, ``_after``, disjoint, so that a key open on a date
+    is one run.
+
+    Each run as one integer pair (key x stride + position, where the stride is one more than
+    the number of dates, so that no key's runs reach the next's): one sort of one column, and
+    a running maximum of the ends.
+    """
+    stride = periods.height + 1
+    offset = pl.col(key).cast(pl.Int64) * stride
+    keyed = rows.filter(pl.col(key).is_not_null()).select(
+        (offset + pl.col("_first")).alias("_k"), (offset + pl.col("_after")).alias("_k_end")
+    )
+    merged = union_runs(keyed)
+    owner = pl.col("_k") // stride
+    return merged.select(
+        owner.alias(key),
+        (pl.col("_k") - owner * stride).cast(pl.UInt32).alias("_first"),
+        (pl.col("_k_end") - owner * stride).cast(pl.UInt32).alias("_after"),
+    )
+
+
+def union_runs(keyed: pl.DataFrame) -> pl.DataFrame:
+    """Runs of keys (``_k`` to ``_k_end``) merged where they overlap or touch, sorted by ``_k``."""
+    in_order = keyed.height < 2 or keyed.select((pl.col("_k").diff().slice(1) >= 0).all()).item()
+    ordered = keyed if in_order else _sorted_runs(keyed)
+    reach = pl.col("_k_end").cum_max()
+    marked = ordered.with_columns(reach.alias("_reach")).with_columns(
+        (pl.col("_k") > pl.col("_reach").shift(1)).fill_null(True).alias("_new")
+    )
+    firsts = marked.filter("_new").get_column("_k")
+    ends = marked.filter(pl.col("_new").shift(-1).fill_null(True)).get_column("_reach")
+    return pl.DataFrame({"_k": firsts, "_k_end": ends})
+
+
+def _sorted_runs(keyed: pl.DataFrame) -> pl.DataFrame:
+    """Runs of keys sorted by ``_k``: as one integer (key x width + length) when it fits, as
+    sorting one column costs half sorting a frame by it (runs of one key may come in any order)."""
+    key, length = keyed.get_column("_k"), keyed.get_column("_k_end") - keyed.get_column("_k")
+    shortest, longest, low, high = length.min(), length.max(), key.min(), key.max()
+    if not (
+        isinstance(shortest, int)
+        and isinstance(longest, int)
+        and isinstance(low, int)
+        and isinstance(high, int)
+    ):
+        return keyed.sort("_k")
+    width = longest + 1
+    if shortest < 0 or (max(abs(low), abs(high)) + 1) * width >= 2**62:
+        return keyed.sort("_k")
+    packed = (key * width + length).sort()
+    first = packed // width
+    return pl.DataFrame({"_k": first, "_k_end": first + packed - first * width})
+
+
+def union_of(*runs: pl.DataFrame) -> pl.DataFrame:
+    """:func:`union_runs` of several frames of runs each sorted by ``_k``: merged in order (linear)
+    rather than stacked and sorted again."""
+    ordered = runs[0]
+    for more in runs[1:]:
+        ordered = ordered.merge_sorted(more, key="_k")
+    return union_runs(ordered)
+
+
+def keyed_counts(runs: pl.DataFrame, periods: pl.DataFrame) -> pl.Series:
+    """How many of the runs of keys (``_k`` to ``_k_end``, key x stride + date position, see
+    :func:`merged_runs`) hold each period date, in date order."""
+    stride = periods.height + 1
+    first = runs.get_column("_k") - (runs.get_column("_k") // stride) * stride
+    return open_counts(first, first + runs.get_column("_k_end") - runs.get_column("_k"), periods)

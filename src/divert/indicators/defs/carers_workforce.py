@@ -4,17 +4,31 @@ from __future__ import annotations
 
 import polars as pl
 
-from divert.indicators.catalogue import Agg, FactsFn, Good, Indicator, Kind, Section, Unit, register
+from divert.indicators.catalogue import Agg, CountsFn, FactsFn, Good, Indicator, Kind, Section, Unit, register
 from divert.indicators.defs._clock import (
     covered,
     dated_in,
     gather,
+    keyed_counts,
+    merged_runs,
+    open_counts,
     open_positions,
+    per_date,
     period_dates,
+    run_intersections,
     spans,
+    union_of,
+    union_runs,
 )
 from divert.indicators.frames import Frames
-from divert.indicators.shared import care_episodes, counted, in_care, on_in_care_dates, periods_key
+from divert.indicators.shared import (
+    care_episodes,
+    counted,
+    in_care,
+    in_care_spans,
+    on_in_care_dates,
+    periods_key,
+)
 
 MAINSTREAM = "mainstream"
 HOUSEHOLDS = (
@@ -69,6 +83,54 @@ def _children_placed(frames: Frames, periods: pl.DataFrame, stride: int) -> pl.D
     )
 
 
+def _household_counts(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
+    """Approved households and those with a child placed, per date (``approved``, ``active``).
+
+    A household has a child placed on a date when one of the runs of dates its placements
+    cover (merged, as two children placed at once are one household) meets a run of its
+    approval: the runs are per household and few, where the rows are per household and date.
+    """
+
+    def build() -> pl.DataFrame:
+        households = _mainstream(frames).select("household", "approved", "deregistered")
+        approved = spans(households, periods, "approved", "deregistered", end_inclusive=False)
+        episodes = in_care_spans(frames, periods)
+        carers = care_episodes(frames).get_column("carer").gather(episodes.get_column("_row"))
+        placed = merged_runs(
+            episodes.select(carers.alias("household"), "_first", pl.col("_until").alias("_after")).filter(
+                pl.col("household").is_not_null()
+            ),
+            "household",
+            periods,
+        )
+        active = run_intersections(approved, placed, "household")
+        return pl.DataFrame(
+            [
+                open_counts(approved.get_column("_first"), approved.get_column("_after"), periods).alias(
+                    "approved"
+                ),
+                open_counts(active.get_column("_first"), active.get_column("_after"), periods).alias(
+                    "active"
+                ),
+            ]
+        )
+
+    return frames.memo(("fd_household_counts", periods_key(periods)), build)
+
+
+def _approved_counts(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
+    return per_date(periods, _household_counts(frames, periods).get_column("approved"))
+
+
+def _active_counts(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
+    return per_date(periods, _household_counts(frames, periods).get_column("active"))
+
+
+def _inactive_counts(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
+    counts = _household_counts(frames, periods)
+    return per_date(periods, counts.get_column("approved") - counts.get_column("active"))
+
+
 def _household_rows(df: pl.DataFrame) -> pl.DataFrame:
     return counted(df.select("date", "household", "name", "approved", "places", "children_placed"))
 
@@ -86,7 +148,14 @@ def _inactive(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
 
 
 def _household_indicator(
-    id: str, title: str, definition: str, method: str, good: Good, kind: Kind, facts: FactsFn
+    id: str,
+    title: str,
+    definition: str,
+    method: str,
+    good: Good,
+    kind: Kind,
+    facts: FactsFn,
+    counts: CountsFn | None = None,
 ) -> Indicator:
     """A count of foster households: no child, so no age, team or locality breakdown."""
     return Indicator(
@@ -100,6 +169,7 @@ def _household_indicator(
         good=good,
         kind=kind,
         facts=facts,
+        counts=counts,
         breakdowns=(),
         subject="household",
         numerator_label="Households",
@@ -119,6 +189,7 @@ register(
         good=Good.UP,
         kind=Kind.SNAPSHOT,
         facts=_approved,
+        counts=_approved_counts,
     )
 )
 
@@ -137,6 +208,7 @@ register(
         good=Good.UP,
         kind=Kind.SNAPSHOT,
         facts=_active,
+        counts=_active_counts,
     )
 )
 
@@ -154,6 +226,7 @@ register(
         good=Good.DOWN,
         kind=Kind.SNAPSHOT,
         facts=_inactive,
+        counts=_inactive_counts,
     )
 )
 
@@ -185,6 +258,19 @@ def _caseloads(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
     return counted(rows)
 
 
+def _caseload_counts(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
+    """Allocations open per date, and the workers holding them: each worker's allocations merged
+    into runs of dates first, so that a worker counts once on a date however many cases."""
+    held = frames.allocations.filter(pl.col("worker").is_not_null()).select("worker", "start", "end")
+    indexed = spans(held, periods, "start", "end", end_inclusive=True)
+    workers = merged_runs(indexed, "worker", periods)
+    return per_date(
+        periods,
+        open_counts(indexed.get_column("_first"), indexed.get_column("_after"), periods),
+        workers=open_counts(workers.get_column("_first"), workers.get_column("_after"), periods),
+    )
+
+
 register(
     Indicator(
         id="caseload_per_worker",
@@ -205,6 +291,7 @@ register(
         good=Good.DOWN,
         kind=Kind.SNAPSHOT,
         facts=_caseloads,
+        counts=_caseload_counts,
         breakdowns=("team",),
         decimals=1,
         numerator_label="Allocations",
@@ -229,20 +316,7 @@ def _keyed_spans(
     keyed = indexed.select(
         (offset + pl.col("_first")).alias("_k"), (offset + pl.col("_after")).alias("_k_end")
     )
-    return _union(keyed)
-
-
-def _union(keyed: pl.DataFrame) -> pl.DataFrame:
-    """Runs of keys (``_k`` to ``_k_end``) merged where they overlap or touch, sorted by ``_k``."""
-    in_order = keyed.height < 2 or keyed.select((pl.col("_k").diff().slice(1) >= 0).all()).item()
-    ordered = keyed if in_order else keyed.sort("_k")
-    reach = pl.col("_k_end").cum_max()
-    marked = ordered.with_columns(reach.alias("_reach")).with_columns(
-        (pl.col("_k") > pl.col("_reach").shift(1)).fill_null(True).alias("_new")
-    )
-    firsts = marked.filter("_new").get_column("_k")
-    ends = marked.filter(pl.col("_new").shift(-1).fill_null(True)).get_column("_reach")
-    return pl.DataFrame({"_k": firsts, "_k_end": ends})
+    return union_runs(keyed)
 
 
 def _open_cases(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
@@ -262,7 +336,7 @@ def _open_cases(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
     qualified = _keyed_spans(
         allocations.filter(pl.col("qualified")), "start", "end", periods, end_inclusive=True
     )
-    cases = _union(pl.concat([care, plans, referrals]))
+    cases = union_of(care, plans, referrals)
     keys = cases.select(pl.int_ranges("_k", "_k_end").alias("_k")).explode("_k").get_column("_k")
     stride = periods.height + 1
 
@@ -283,6 +357,29 @@ def _open_cases(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
             within(qualified).alias("qualified"),
         ]
     )
+
+
+def _qualified_counts(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
+    """Children with an open case per date, and those of them allocated to a qualified worker then.
+
+    On runs of keys (``_keyed_spans``): the keys of an open case that are also keys of a
+    qualified allocation are those of either less those of both together, and each of the
+    three is a count of runs per date: no key is made.
+    """
+    cases = _case_keys(frames, periods)
+    allocations = frames.allocations.filter(pl.col("qualified")).select("child", "start", "end")
+    qualified = _keyed_spans(allocations, "start", "end", periods, end_inclusive=True)
+    open_cases = keyed_counts(cases, periods)
+    either = keyed_counts(union_of(cases, qualified), periods)
+    return per_date(periods, open_cases + keyed_counts(qualified, periods) - either, den=open_cases)
+
+
+def _case_keys(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
+    """Runs of keys (``_keyed_spans``) of the children with an open case: in care, on a plan or in need."""
+    care = _keyed_spans(care_episodes(frames), "decom", "dec", periods, end_inclusive=False)
+    plans = _keyed_spans(frames.cp_plans, "start", "end", periods, end_inclusive=False)
+    referrals = _keyed_spans(frames.referrals, "date", "closed", periods, end_inclusive=False)
+    return union_of(care, plans, referrals)
 
 
 def _qualified(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
@@ -309,6 +406,7 @@ register(
         good=Good.UP,
         kind=Kind.SNAPSHOT,
         facts=_qualified,
+        counts=_qualified_counts,
         target=100,
         tolerance=5,
         decimals=1,

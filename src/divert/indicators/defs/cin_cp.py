@@ -10,7 +10,9 @@ from divert.indicators.defs._clock import (
     gather,
     merged_positions,
     open_positions,
+    per_date,
     period_dates,
+    span_counts,
     spans,
 )
 from divert.indicators.frames import Frames
@@ -128,6 +130,12 @@ def _cin(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
     return counted(cin_open(frames, periods))
 
 
+def _cin_counts(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
+    """Children in need per date: the merged referral spans open on it (one per child)."""
+    merged = cin_spans(frames)
+    return per_date(periods, span_counts(merged, periods, "referral_date", "closed", end_inclusive=False))
+
+
 register(
     Indicator(
         id="cin_count",
@@ -147,6 +155,7 @@ register(
         good=Good.NEITHER,
         kind=Kind.SNAPSHOT,
         facts=_cin,
+        counts=_cin_counts,
     )
 )
 
@@ -165,6 +174,7 @@ register(
         good=Good.NEITHER,
         kind=Kind.SNAPSHOT,
         facts=_cin,
+        counts=_cin_counts,
         benchmark=True,
         decimals=1,
         breakdowns=(),

@@ -6,8 +6,9 @@ import polars as pl
 
 from divert.core.codes import SHORT_BREAK_STATUSES
 from divert.indicators.catalogue import Agg, Good, Indicator, Kind, Section, Unit, register
+from divert.indicators.defs._clock import open_counts, per_date
 from divert.indicators.frames import Frames
-from divert.indicators.shared import care_episodes, counted, in_care, in_period, periods_key
+from divert.indicators.shared import care_episodes, counted, in_care, in_care_spans, in_period, periods_key
 
 DFE_CLA = "DfE statistics: Children looked after in England including adoptions (methodology)."
 
@@ -18,6 +19,12 @@ def _in_care(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
             "start"
         )
     )
+
+
+def _in_care_counts(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
+    """Rows of ``_in_care`` per date, counted from each episode's run of dates."""
+    runs = in_care_spans(frames, periods)
+    return per_date(periods, open_counts(runs.get_column("_first"), runs.get_column("_until"), periods))
 
 
 register(
@@ -35,6 +42,7 @@ register(
         good=Good.DOWN,
         kind=Kind.SNAPSHOT,
         facts=_in_care,
+        counts=_in_care_counts,
         breakdowns=("age_band", "placement_type", "provider", "team", "locality"),
     )
 )
@@ -54,6 +62,7 @@ register(
         good=Good.DOWN,
         kind=Kind.SNAPSHOT,
         facts=_in_care,
+        counts=_in_care_counts,
         benchmark=True,
         breakdowns=(),
     )

@@ -18,9 +18,10 @@ from divert.core.codes import (
     LONG_TERM_FOSTER,
     RESIDENTIAL_PLACEMENTS,
 )
-from divert.indicators.catalogue import Agg, Good, Indicator, Kind, Section, Unit, register
+from divert.indicators.catalogue import Agg, CountsFn, Good, Indicator, Kind, Section, Unit, register
+from divert.indicators.defs._clock import open_counts, per_date
 from divert.indicators.frames import Frames
-from divert.indicators.shared import counted, in_care, in_care_where
+from divert.indicators.shared import care_episodes, counted, in_care, in_care_spans, in_care_where
 
 DFE_CLA = "DfE statistics: Children looked after in England including adoptions (methodology)."
 IN_CARE = "Children in care on the date as cla_count (episode open on the date, short breaks V3/V4 excluded)"
@@ -66,13 +67,35 @@ def _inhouse_share(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
     return counted(_placed_where(frames, periods, pl.col("place").is_in(FOSTER)), num=~_independent())
 
 
+def _placed_counts(kept: pl.Expr, num: pl.Expr | None = None) -> CountsFn:
+    """``counts`` for a figure over ``_placed_where(kept)``: the rows per date (``den``) and those
+    whose episode passes ``num`` (all of them when not given), from the episodes' runs of dates."""
+
+    def counts(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
+        tests = care_episodes(frames).select(
+            kept.fill_null(False).alias("kept"), (pl.lit(True) if num is None else num).alias("num")
+        )
+        runs = in_care_spans(frames, periods)
+        runs = runs.filter(tests.get_column("kept").gather(runs.get_column("_row")))
+        counted_runs = runs.filter(tests.get_column("num").gather(runs.get_column("_row")).fill_null(False))
+
+        def rows_per_date(chosen: pl.DataFrame) -> pl.Series:
+            return open_counts(chosen.get_column("_first"), chosen.get_column("_until"), periods)
+
+        return per_date(periods, rows_per_date(counted_runs), den=rows_per_date(runs))
+
+    return counts
+
+
 def _spend(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
     return counted(_placed(frames, periods), num=pl.col("weekly_cost").fill_null(0.0))
 
 
+NO_PLANNED_END = pl.col("planned_end").is_null() & ~pl.col("place").is_in(PERMANENT).fill_null(False)
+
+
 def _no_planned_end(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
-    kept = pl.col("planned_end").is_null() & ~pl.col("place").is_in(PERMANENT).fill_null(False)
-    rows = _placed_where(frames, periods, kept)
+    rows = _placed_where(frames, periods, NO_PLANNED_END)
     days = (pl.col("date") - pl.col("placement_start")).dt.total_days()
     return counted(rows.with_columns(days.alias("days_in_placement")))
 
@@ -95,6 +118,7 @@ register(
         good=Good.DOWN,
         kind=Kind.SNAPSHOT,
         facts=_agency_fostering,
+        counts=_placed_counts(pl.col("place").is_in(FOSTER) & _independent()),
         breakdowns=ALL_DIMENSIONS,
     )
 )
@@ -118,6 +142,7 @@ register(
         good=Good.DOWN,
         kind=Kind.SNAPSHOT,
         facts=_agency_residential,
+        counts=_placed_counts(pl.col("place").is_in(RESIDENTIAL) & _independent()),
         breakdowns=ALL_DIMENSIONS,
     )
 )
@@ -136,6 +161,7 @@ register(
         good=Good.DOWN,
         kind=Kind.SNAPSHOT,
         facts=_residential,
+        counts=_placed_counts(pl.col("place").is_in(RESIDENTIAL)),
         breakdowns=ALL_DIMENSIONS,
     )
 )
@@ -159,6 +185,7 @@ register(
         good=Good.UP,
         kind=Kind.SNAPSHOT,
         facts=_inhouse_share,
+        counts=_placed_counts(pl.col("place").is_in(FOSTER), num=~_independent()),
         breakdowns=ALL_DIMENSIONS,
         decimals=1,
         numerator_label="Children with in-house or public-sector foster carers",
@@ -230,6 +257,7 @@ register(
         good=Good.DOWN,
         kind=Kind.SNAPSHOT,
         facts=_no_planned_end,
+        counts=_placed_counts(NO_PLANNED_END),
         breakdowns=ALL_DIMENSIONS,
     )
 )
