@@ -480,3 +480,15 @@ def test_a_partner_user_can_ask_for_no_pack(client: Client, world: World) -> Non
     client.force_login(world.users["pat"])
     assert client.post(START, {"date": AS_AT.isoformat()}).status_code == 403
     assert not BoardPackJob.objects.exists()
+
+
+def test_a_packs_own_page_says_no_other_packs_rather_than_none(client: Client, world: Any) -> None:
+    """The recent list leaves the pack itself out, so "none asked for" would contradict the page."""
+    from divert.indicators.models import BoardPackJob
+
+    job = BoardPackJob.objects.create(
+        authority=world.authority, created_by=world.users["hos"], as_at=dt.date(2026, 10, 31)
+    )
+    client.force_login(world.users["hos"])
+    page = client.get(reverse("indicators:boardpack_job", args=[job.pk])).content.decode()
+    assert "No other board packs have been asked for yet." in page

@@ -206,6 +206,7 @@ def boardpack_job(request: HttpRequest, pk: int) -> HttpResponse:
         "file": job.file(),
         "kept_until": job.finished + actions.PACK_KEPT if job.finished else None,
         "jobs": _jobs(request.user).exclude(pk=job.pk)[:RECENT_PACKS],
+        "others": True,
     }
     return render(request, "indicators/boardpack_job.html", context)
 
