@@ -244,11 +244,6 @@ def counted(df: pl.DataFrame, num: pl.Expr | float = 1.0, den: pl.Expr | float =
 TEMPORARY_PLACEMENTS = frozenset({"T0", "T1", "T2", "T3", "T4"})
 
 
-def years_before(day: pl.Expr, years: int, months: int = 0) -> pl.Expr:
-    """The same calendar day ``years`` (and ``months``) earlier; 29 February falls back to the 28th."""
-    return day.dt.offset_by(f"-{years}y{months}mo" if months else f"-{years}y")
-
-
 def placement_history(frames: Frames) -> pl.DataFrame:
     """Care episodes with the period of care and the placement each belongs to (``_with_history``)."""
     return care_episodes(frames)
@@ -374,12 +369,6 @@ HISTORY_COLUMNS = (
     "placement_no",
     "move_no",
 )
-
-
-def in_care_history(frames: Frames, periods: pl.DataFrame) -> pl.DataFrame:
-    """``in_care`` with each row's period of care and current placement (``placement_history``)."""
-
-    return in_care(frames, periods)
 
 
 #: A child and a day as one sortable integer (child, then day), so that "the child's latest

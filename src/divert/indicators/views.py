@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from divert.core import audit
+from divert.core.downloads import attachment
 from divert.core.models import AuditEvent
 from divert.core.spreadsheet import write_csv
 from divert.indicators import queries
@@ -139,10 +140,7 @@ def series_csv(request: HttpRequest, indicator_id: str) -> HttpResponse:
     out = io.StringIO()
     write_csv(out, queries.SERIES_COLUMNS, queries.series_csv_rows(found))
     name = f"{found.indicator.id}-{found.frequency.value}-{found.as_at.isoformat()}.csv"
-    response = HttpResponse(out.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment(out.getvalue().encode("utf-8-sig"), "text/csv; charset=utf-8", name)
 
 
 @require_GET

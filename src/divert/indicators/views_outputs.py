@@ -30,6 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from divert.core import audit
 from divert.core.access import may_see_scorecard
+from divert.core.downloads import attachment
 from divert.core.models import AuditEvent
 from divert.indicators import actions, cache, exports
 from divert.indicators import boardpack as pack
@@ -74,13 +75,6 @@ def _scope(
     )
 
 
-def _attachment(content: bytes, fmt: str, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=FORMATS[fmt][0])
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 def _content(scope: Scope, fmt: str) -> bytes:
     frames = cache.frames(scope.authority_id)
     if fmt in PACK_FORMATS:
@@ -110,7 +104,7 @@ def scorecard_download(request: HttpRequest) -> HttpResponse:
         object_type="indicators.scorecard",
         note=f"scorecard download ({fmt}, as at {scope.as_at}, {scope.part})",
     )
-    return _attachment(content, fmt, exports.filename(scope, "scorecard", fmt))
+    return attachment(content, FORMATS[fmt][0], exports.filename(scope, "scorecard", fmt))
 
 
 def _to_pack_page(request: HttpRequest, *, keep_frequency: bool = False) -> HttpResponse:
@@ -137,7 +131,7 @@ def boardpack(request: HttpRequest, fmt: str) -> HttpResponse:
         return scope
     content = pack.cached_build(scope, fmt, cache.frames(scope.authority_id))
     _audit_pack(request.user, fmt, scope)
-    return _attachment(content, fmt, exports.filename(scope, "board-pack", fmt))
+    return attachment(content, FORMATS[fmt][0], exports.filename(scope, "board-pack", fmt))
 
 
 def _pack_scope(request: HttpRequest, data: Any, *, monthly: bool) -> Scope | HttpResponse:

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from divert.core import audit
+from divert.core.downloads import attachment
 from divert.core.models import AuditEvent
 from divert.core.spreadsheet import write_csv
 from divert.returns import actions, queries, uploads
@@ -27,13 +28,6 @@ RECENT_JOBS = 10
 
 def _title(title: str, form: Any = None) -> str:
     return f"Error: {title}" if form is not None and form.is_bound and form.errors else title
-
-
-def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @require_GET
@@ -48,7 +42,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def export_903(request: HttpRequest, year: int) -> HttpResponse:
     content = queries.ssda903_zip(request.user, queries.check_year(year))
     audit.record(request.user, AuditEvent.Action.VIEW, object_type="returns.ssda903", note=f"Exported {year}")
-    return _attachment(content, "application/zip", f"ssda903-{year}.zip")
+    return attachment(content, "application/zip", f"ssda903-{year}.zip")
 
 
 @require_POST
@@ -143,4 +137,4 @@ def job_results_csv(request: HttpRequest, pk: int) -> HttpResponse:
         note=f"Returns job {found.pk} results downloaded: {queries.children_listed(found)} child references",
     )
     name = f"validation-{found.year}-{found.pk}.csv"
-    return _attachment(out.getvalue().encode("utf-8-sig"), "text/csv; charset=utf-8", name)
+    return attachment(out.getvalue().encode("utf-8-sig"), "text/csv; charset=utf-8", name)
