@@ -15,98 +15,28 @@ pat (police; Sid is shared with the police), ana (analyst), hos (head of service
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.contrib import admin
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from divert.indicators.models import BoardPackJob, pack_folder
-from divert.returns.models import ReturnJob
+from tests.access import (
+    DENIED,
+    HIDDEN,
+    HOME,
+    NO_ADMIN,
+    NO_GET,
+    OK,
+    SIGN_IN,
+    TO_PACKS,
+    WHO,
+    Page,
+)
+from tests.access.rows import DOMAIN_ROWS
 from tests.conftest import World
-
-OK = "200"
-SIGN_IN = "sign-in"
-NO_ADMIN = "admin-login"
-HIDDEN = "404"
-DENIED = "403"
-HOME = "home"
-NO_GET = "405"
-TO_PACKS = "302 to /indicators/board-pack/"
-
-WHO = ("alice", "tom", "sam", "mo", "pat", "ana", "hos", "fin", "adam", "anonymous")
-
-
-@dataclass(frozen=True)
-class Page:
-    """A page by URL name, with the world's child it is about (``ava``, ``sid``, ``eli``), or a raw path.
-
-    ``job`` makes a finished job of the world's authority (``ours``) or of the other authority
-    (``theirs``) for the page to be about: a returns validation, or for the board pack's pages a
-    board pack.
-    """
-
-    name: str
-    child: str = ""
-    path: str = ""
-    job: str = ""
-
-    def url(self, world: World) -> str:
-        if self.path:
-            return self.path
-        if self.job and self.name.startswith("indicators:"):
-            return reverse(self.name, kwargs={"pk": _boardpack_job(world, self.job, self.name).pk})
-        if self.job:
-            return reverse(self.name, kwargs={"pk": _returns_job(world, self.job, self.name).pk})
-        children = {"ava": world.child_north, "sid": world.child_south, "eli": world.child_elsewhere}
-        return reverse(self.name, kwargs={"pk": children[self.child].pk} if self.child else None)
-
-    def __str__(self) -> str:
-        return self.path or (
-            f"{self.name}[{self.child or self.job}]" if self.child or self.job else self.name
-        )
-
-
-def _returns_job(world: World, whose: str, page: str) -> ReturnJob:
-    """A finished validation, or for the file page a finished CIN export with its file."""
-    authority = world.authority if whose == "ours" else world.other_authority
-    output = ""
-    if page == "returns:job_file":
-        folder = Path(settings.DIVERT_UPLOAD_DIR) / f"export-{whose}"
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / "cin-census-2025.xml").write_text("<Message/>")
-        output = str(folder / "cin-census-2025.xml")
-    return ReturnJob.objects.create(
-        authority=authority,
-        created_by=world.users["ana"],
-        kind=ReturnJob.Kind.EXPORT_CIN if output else ReturnJob.Kind.VALIDATE,
-        year=2025,
-        status=ReturnJob.Status.DONE,
-        summary={"reports": []},
-        output=output,
-    )
-
-
-def _boardpack_job(world: World, whose: str, page: str) -> BoardPackJob:
-    """A finished board pack, with its file for the file page."""
-    authority = world.authority if whose == "ours" else world.other_authority
-    output = ""
-    if page == "indicators:boardpack_file":
-        pack_folder().mkdir(parents=True, exist_ok=True)
-        output = str(pack_folder() / f"pack-{whose}.pdf")
-        Path(output).write_bytes(b"%PDF-1.7")
-    return BoardPackJob.objects.create(
-        authority=authority,
-        created_by=world.users["ana"],
-        as_at=dt.date(2025, 3, 31),
-        status=BoardPackJob.Status.DONE,
-        output=output,
-    )
 
 
 @pytest.fixture(autouse=True)
@@ -220,6 +150,7 @@ MATRIX: dict[Page, tuple[str, ...]] = {
         (NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, NO_ADMIN, HIDDEN,   SIGN_IN),
 }
 # fmt: on
+MATRIX |= DOMAIN_ROWS
 
 CASES = [
     (page, who, expected) for page, row in MATRIX.items() for who, expected in zip(WHO, row, strict=True)
@@ -271,7 +202,8 @@ def _required(names: set[str]) -> set[str]:
 def test_every_page_is_in_the_matrix() -> None:
     in_matrix = {page.name for page in MATRIX if page.name}
     missing = _required(_names(get_resolver().url_patterns)) - in_matrix
-    assert not missing, f"add these pages to MATRIX in tests/test_access_matrix.py: {sorted(missing)}"
+    where = "MATRIX in tests/test_access_matrix.py, or their domain's ROWS in tests/access/"
+    assert not missing, f"add these pages to {where}: {sorted(missing)}"
 
 
 def test_the_matrix_names_only_pages_that_exist() -> None:

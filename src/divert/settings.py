@@ -36,9 +36,11 @@ INSTALLED_APPS = [
     "divert.core",
     "divert.people",
     "divert.frontdoor",
+    "divert.earlyhelp",
     "divert.cases",
     "divert.care",
     "divert.carers",
+    "divert.panels",
     "divert.synth",
     "divert.returns",
     "divert.indicators",
@@ -146,6 +148,13 @@ DIVERT = {
     "AUTHORITY_NAME": envstr("DIVERT_AUTHORITY_NAME", "Divert demonstration council"),
     "MONTHLY_ENTRY_CAP": envint("DIVERT_MONTHLY_ENTRY_CAP", 8),
     "MONTHLY_EXIT_TARGET": envint("DIVERT_MONTHLY_EXIT_TARGET", 10),
+    # Placements at or above this weekly cost (pounds), and every independent-sector placement,
+    # need the resource panel's approval first.
+    "RESOURCE_PANEL_WEEKLY_THRESHOLD": envint("DIVERT_RESOURCE_PANEL_WEEKLY_THRESHOLD", 1000),
+    # The length of an early help family support intervention, in weeks.
+    "EARLY_HELP_WEEKS": envint("DIVERT_EARLY_HELP_WEEKS", 12),
+    # The follow-up of an edge-of-care panel's decision: was the child accommodated within these months?
+    "PANEL_FOLLOW_UP_MONTHS": (3, 12),
 }
 
 # The scorecard keeps each authority's register as frames in every web process, per register

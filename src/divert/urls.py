@@ -6,6 +6,10 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("divert.core.urls")),
     path("children/", include("divert.people.urls")),
+    path("front-door/", include("divert.frontdoor.urls")),
+    path("early-help/", include("divert.earlyhelp.urls")),
+    path("cases/", include("divert.cases.urls")),
+    path("panels/", include("divert.panels.urls")),
     path("indicators/", include("divert.indicators.urls")),
     path("returns/", include("divert.returns.urls")),
     path("admin/", admin.site.urls),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from divert.core.access import RestrictedQuerySet
@@ -64,6 +65,46 @@ class CINPlan(models.Model):
         return f"CIN plan from {self.start:%d/%m/%Y}"
 
 
+class StrategyDiscussion(models.Model):
+    """A strategy discussion (police, health, social care at least) on whether to begin a section 47 enquiry.
+
+    When it decides to begin one, the enquiry is recorded with it and the 15-working-day clock
+    to the initial child protection conference starts from this date (the last discussion's,
+    when there were several).
+    """
+
+    child_path = "child"
+
+    class Decision(models.TextChoices):
+        SECTION_47 = "s47", "Begin a section 47 enquiry"
+        SINGLE_AGENCY = "single_agency", "No section 47: continue the assessment (section 17)"
+        NO_FURTHER_ACTION = "nfa", "No further action"
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="strategy_discussions")
+    referral = models.ForeignKey(
+        Referral, null=True, blank=True, on_delete=models.SET_NULL, related_name="strategy_discussions"
+    )
+    date = models.DateField()
+    chair = models.CharField(max_length=120, blank=True)
+    attendees = models.TextField(
+        "Who took part", blank=True, help_text="Names and agencies: police, health and social care at least"
+    )
+    decision = models.CharField(max_length=20, choices=Decision.choices)
+    reasons = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["child", "date"])]
+
+    def __str__(self) -> str:
+        return f"Strategy discussion {self.date:%d/%m/%Y}"
+
+
 class Section47(models.Model):
     """A section 47 enquiry, begun from a strategy discussion."""
 
@@ -71,6 +112,14 @@ class Section47(models.Model):
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="section47s")
     referral = models.ForeignKey(
         Referral, null=True, blank=True, on_delete=models.SET_NULL, related_name="section47s"
+    )
+    strategy = models.OneToOneField(
+        StrategyDiscussion,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="section47",
+        help_text="The discussion that began it (none for enquiries imported from a census)",
     )
     strategy_discussion = models.DateField()
     start = models.DateField()

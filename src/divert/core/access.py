@@ -10,7 +10,7 @@ probe for children's records by trying numbers (Zulip's ``access_stream_common``
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
@@ -18,10 +18,23 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
-from divert.core.roles import CHILD_SCOPE, CHILD_WRITERS, RETURNS_ROLES, SCORECARD_ROLES, Scope
+from divert.core.roles import (
+    CHILD_SCOPE,
+    CHILD_WRITERS,
+    FRONT_DOOR_READERS,
+    FRONT_DOOR_WORKERS,
+    PANEL_MEMBERS,
+    PANEL_READERS,
+    RETURNS_ROLES,
+    SCORECARD_ROLES,
+    Role,
+    Scope,
+)
 
 if TYPE_CHECKING:
     from divert.core.models import User
+    from divert.frontdoor.models import Enquiry, InformationRequest
+    from divert.panels.models import PanelMeeting
 
 Action = Literal["view", "change"]
 M = TypeVar("M", bound=models.Model)
@@ -90,12 +103,7 @@ def can(user: User | Any, action: Action, child: models.Model) -> bool:
 
 def may_use_returns(user: User | Any) -> bool:
     """Whether ``user`` may export, import and validate their authority's statutory returns."""
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and user.is_active
-        and user.role in RETURNS_ROLES
-        and user.authority_id
-    )
+    return _signed_in_with(user, RETURNS_ROLES)
 
 
 def may_see_scorecard(user: User | Any) -> bool:
@@ -104,12 +112,94 @@ def may_see_scorecard(user: User | Any) -> bool:
     The figures are for the whole authority; the children behind them are listed only as
     far as :func:`restrict` lets the user see them.
     """
+    return _signed_in_with(user, SCORECARD_ROLES)
+
+
+def _authority_id(user: User | Any) -> int:
+    """The user's authority, once ``_signed_in_with`` has checked they have one."""
+    return cast(int, user.authority_id)
+
+
+def _signed_in_with(user: User | Any, roles: frozenset[str]) -> bool:
     return bool(
         getattr(user, "is_authenticated", False)
         and user.is_active
-        and user.role in SCORECARD_ROLES
+        and user.role in roles
         and user.authority_id
     )
+
+
+# --- The front door ------------------------------------------------------------------------
+#
+# A MASH enquiry names children who may not be on the register yet, so it cannot be narrowed
+# by child like the records above. It is read by authority-wide roles only (the MASH, the
+# head of service, the analyst: ``FRONT_DOOR_READERS``) and written by the MASH. A partner
+# agency's user reads the information requests sent to their agency, and nothing else.
+
+
+def may_read_front_door(user: User | Any) -> bool:
+    """Whether ``user`` may read their authority's MASH queue and enquiries."""
+    return _signed_in_with(user, FRONT_DOOR_READERS)
+
+
+def may_work_front_door(user: User | Any) -> bool:
+    """Whether ``user`` may record enquiries, match children, ask partners and decide."""
+    return _signed_in_with(user, FRONT_DOOR_WORKERS)
+
+
+def enquiries_for(user: User | Any) -> models.QuerySet[Enquiry]:
+    """The enquiries ``user`` may read: their authority's, for a front-door reader; else none."""
+    from divert.frontdoor.models import Enquiry
+
+    if not may_read_front_door(user):
+        return Enquiry.objects.none()
+    return Enquiry.objects.filter(authority_id=_authority_id(user))
+
+
+def information_requests_for(user: User | Any) -> models.QuerySet[InformationRequest]:
+    """The information requests ``user`` may read.
+
+    A partner agency's user: those addressed to their agency in their authority. A front-door
+    reader: every request of their authority's enquiries. Anyone else: none.
+    """
+    from divert.frontdoor.models import InformationRequest
+
+    if _signed_in_with(user, frozenset({Role.PARTNER})) and user.agency:
+        return InformationRequest.objects.filter(
+            agency=user.agency, enquiry__authority_id=_authority_id(user)
+        )
+    if may_read_front_door(user):
+        return InformationRequest.objects.filter(enquiry__authority_id=_authority_id(user))
+    return InformationRequest.objects.none()
+
+
+def may_answer_information_requests(user: User | Any) -> bool:
+    """Partner agencies' users answer the requests sent to their agency."""
+    return _signed_in_with(user, frozenset({Role.PARTNER})) and bool(user.agency)
+
+
+# --- Panels ----------------------------------------------------------------------------------
+#
+# A panel meeting itself says only when it sat and who attended; its items are about children
+# and are read through ``restrict`` like any child's record, so a social worker sees the items
+# about their own team's children and the head of service sees them all.
+
+
+def may_read_panels(user: User | Any) -> bool:
+    return _signed_in_with(user, PANEL_READERS)
+
+
+def may_run_panels(user: User | Any) -> bool:
+    """Whether ``user`` may set up panel meetings and record panels' decisions."""
+    return _signed_in_with(user, PANEL_MEMBERS)
+
+
+def panel_meetings_for(user: User | Any) -> models.QuerySet[PanelMeeting]:
+    from divert.panels.models import PanelMeeting
+
+    if not may_read_panels(user):
+        return PanelMeeting.objects.none()
+    return PanelMeeting.objects.filter(authority_id=_authority_id(user))
 
 
 class RestrictedQuerySet(models.QuerySet[M]):

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from divert.core.roles import RETURNS_ROLES, SCORECARD_ROLES, Role
+from divert.core.roles import (
+    CASEWORK_READERS,
+    FRONT_DOOR_READERS,
+    PANEL_READERS,
+    RETURNS_ROLES,
+    SCORECARD_ROLES,
+    Role,
+)
 
 ALL_ROLES = frozenset(Role)
 CHILD_ROLES = ALL_ROLES - {Role.ADMIN}
@@ -21,6 +28,11 @@ class NavItem:
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Home", "core:home", ALL_ROLES),
     NavItem("Find a child", "people:search", CHILD_ROLES),
+    NavItem("Front door", "frontdoor:queue", FRONT_DOOR_READERS),
+    NavItem("Information requests", "frontdoor:requests", frozenset({Role.PARTNER})),
+    NavItem("Early help", "earlyhelp:index", CASEWORK_READERS),
+    NavItem("Assessments", "cases:index", CASEWORK_READERS),
+    NavItem("Panels", "panels:index", PANEL_READERS),
     NavItem("Scorecard", "indicators:scorecard", SCORECARD_ROLES),
     NavItem("Returns", "returns:index", RETURNS_ROLES),
     NavItem("Reference data", "admin:index", frozenset({Role.ADMIN})),

@@ -56,3 +56,23 @@ RETURNS_ROLES = frozenset({Role.ANALYST, Role.HEAD_OF_SERVICE})
 # the records shared with them, so an authority's figures are not theirs to read; the
 # administrator manages reference data and sees no child.
 SCORECARD_ROLES = frozenset(Role) - {Role.PARTNER, Role.ADMIN}
+
+# The front door (MASH enquiries, the queue, information requests to partners): MASH officers
+# work it; the head of service and the analyst read it for demand and the clock. An enquiry
+# names children not yet matched to anyone's caseload, so only authority-wide roles read it.
+# Partner agencies see only the requests sent to them.
+FRONT_DOOR_WORKERS = frozenset({Role.MASH_OFFICER})
+FRONT_DOOR_READERS = FRONT_DOOR_WORKERS | {Role.HEAD_OF_SERVICE, Role.ANALYST}
+
+# The edge-of-care and resource panels: social workers and managers bring children to them
+# (through their own children's records); managers and the head of service run the meetings
+# and record decisions; finance sits on the resource panel. Lists of a panel's items show only
+# the children the reader may see.
+PANEL_MEMBERS = frozenset({Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE})
+PANEL_READERS = PANEL_MEMBERS | {Role.SOCIAL_WORKER, Role.MASH_OFFICER, Role.ANALYST, Role.FINANCE}
+
+# Early help and the assessment and child protection clocks: the roles that work or oversee
+# cases. Each list shows only the children ``restrict`` lets the reader see.
+CASEWORK_READERS = frozenset(
+    {Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.MASH_OFFICER, Role.HEAD_OF_SERVICE, Role.ANALYST}
+)

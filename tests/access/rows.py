@@ -1,0 +1,10 @@
+"""Every domain's rows, merged for the matrix. A domain with pages adds its module here."""
+
+from __future__ import annotations
+
+from tests.access import Page, cases, earlyhelp, frontdoor, panels
+
+DOMAIN_ROWS: dict[Page, tuple[str, ...]] = {}
+for rows in (frontdoor.ROWS, earlyhelp.ROWS, cases.ROWS, panels.ROWS):
+    assert not DOMAIN_ROWS.keys() & rows.keys(), "a page is in two domains' rows"
+    DOMAIN_ROWS |= rows
