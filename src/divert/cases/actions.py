@@ -16,7 +16,14 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from divert.care.rules import describe_period, long_date
-from divert.cases.models import Assessment, ChildProtectionPlan, CINPlan, Conference, Section47
+from divert.cases.models import (
+    Assessment,
+    ChildProtectionPlan,
+    CINPlan,
+    Conference,
+    Section47,
+    StrategyDiscussion,
+)
 from divert.core.actions import (
     Problems,
     audited_create,
@@ -149,8 +156,9 @@ def record_section47(
     icpc_required: bool = False,
     completed: dt.date | None = None,
     referral: Referral | None = None,
+    strategy: StrategyDiscussion | None = None,
 ) -> Section47:
-    """A section 47 enquiry begun from a strategy discussion."""
+    """A section 47 enquiry begun from a strategy discussion (``strategy``, when it is recorded)."""
     problems = (
         day_problems(child, "strategy_discussion", strategy_discussion)
         | day_problems(child, "start", start)
@@ -168,8 +176,71 @@ def record_section47(
         start=start,
         icpc_required=icpc_required,
         completed=completed,
+        strategy=strategy,
     )
     return audited_create(actor, enquiry)
+
+
+# Strategy discussions
+
+
+def _decision_problems(child: Child, decision: str, reasons: str) -> Problems:
+    if decision not in StrategyDiscussion.Decision.values:
+        return {"decision": "Choose what the strategy discussion decided"}
+    if decision == StrategyDiscussion.Decision.NO_FURTHER_ACTION and not reasons.strip():
+        return {"reasons": "Say why no further action is needed"}
+    if decision == StrategyDiscussion.Decision.SECTION_47:
+        open_enquiry = child.section47s.filter(completed__isnull=True).order_by("-start").first()
+        if open_enquiry is not None:
+            return {
+                "decision": f"{child.first_name} already has a section 47 enquiry open since "
+                f"{long_date(open_enquiry.start)}"
+            }
+    return {}
+
+
+@transaction.atomic
+def record_strategy_discussion(
+    actor: User | None,
+    *,
+    child: Child,
+    referral: Referral | None = None,
+    date: dt.date,
+    chair: str,
+    attendees: str,
+    decision: str,
+    reasons: str,
+) -> StrategyDiscussion:
+    """A strategy discussion and its decision; a decision to begin a section 47 enquiry records it too.
+
+    The enquiry starts on the day of the discussion and is linked to it, so the 15-working-day
+    clock to the initial child protection conference (``core.clocks.icpc_due``) runs from here.
+    Both rows and their audit rows commit together or not at all.
+    """
+    lock_child(child)
+    refuse(
+        day_problems(child, "date", date)
+        | _referral_problems(child, referral, date, "date")
+        | _decision_problems(child, decision, reasons)
+    )
+    discussion = audited_create(
+        actor,
+        StrategyDiscussion(
+            child=child,
+            referral=referral,
+            date=date,
+            chair=chair.strip(),
+            attendees=attendees.strip(),
+            decision=decision,
+            reasons=reasons.strip(),
+            recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        ),
+    )
+    if decision == StrategyDiscussion.Decision.SECTION_47:
+        record_section47(
+            actor, child=child, strategy_discussion=date, start=date, referral=referral, strategy=discussion
+        )
+    return discussion
 
 
 @transaction.atomic
@@ -232,6 +303,9 @@ def _initial_problems(child: Child, date: dt.date, section47: Section47 | None) 
         return {"section47": "That section 47 enquiry is about a different child"}
     if date < section47.start:
         return {"date": f"The conference cannot be before the enquiry began on {long_date(section47.start)}"}
+    earlier = section47.conference_set.filter(kind=Conference.Kind.INITIAL).first()
+    if earlier is not None:
+        return {"date": f"The initial conference for this enquiry was held on {long_date(earlier.date)}"}
     return {}
 
 

@@ -207,3 +207,17 @@ class RestrictedQuerySet(models.QuerySet[M]):
 
     def restrict(self, user: User | Any, action: Action = "view") -> RestrictedQuerySet[M]:
         return restrict(self, user, action)  # type: ignore[return-value]
+
+
+# --- Casework: early help and the assessment and child protection clocks (issue 5) ----------
+#
+# The early help and assessments pages are for the roles that work or oversee cases
+# (``CASEWORK_READERS``); every list on them is still narrowed by ``restrict``, and writing needs
+# ``can(user, "change", child)``.
+
+
+def may_read_casework(user: User | Any) -> bool:
+    """Whether ``user`` may open the early help and assessment clock pages."""
+    from divert.core.roles import CASEWORK_READERS
+
+    return _signed_in_with(user, CASEWORK_READERS)

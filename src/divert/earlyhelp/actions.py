@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
 
+from divert.care.rules import long_date
 from divert.core.actions import (
     Problems,
     audited_create,
@@ -50,6 +51,23 @@ def _lead_problems(child: Child, locality: Locality, lead: Professional) -> Prob
     return problems
 
 
+def _source_problems(
+    child: Child, start: dt.date, contact: Contact | None, referral: Referral | None
+) -> Problems:
+    """Early help comes from this child's own contact or open referral, and not before it."""
+    if contact is not None and contact.child_id != child.pk:
+        return {"contact": "That contact is about a different child"}
+    if referral is None:
+        return {}
+    if referral.child_id != child.pk:
+        return {"referral": "That referral is about a different child"}
+    if start < referral.date:
+        return {"start": f"Early help cannot start before the referral on {long_date(referral.date)}"}
+    if referral.closed is not None and start > referral.closed:
+        return {"referral": f"That referral closed on {long_date(referral.closed)}"}
+    return {}
+
+
 @transaction.atomic
 def step_down(
     actor: User | None,
@@ -72,6 +90,7 @@ def step_down(
         day_problems(child, "start", start)
         | _open_episode_problems(child)
         | _lead_problems(child, locality, lead_professional)
+        | _source_problems(child, start, contact, referral)
     )
     episode = audited_create(
         actor,
