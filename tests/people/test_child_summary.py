@@ -173,6 +173,24 @@ def test_edit_details_shows_only_to_users_who_may_change_the_child(client: Clien
     assert edit not in signed_in(client, world.users["ana"]).get(summary_url(world)).content.decode()
 
 
+def test_the_forms_for_the_front_door_and_panels_are_offered_to_those_who_may_change_the_child(
+    client: Client, world: World
+) -> None:
+    """A worker reaches the strategy, assessment, early help and panel forms from the child's page."""
+    pk = world.child_north.pk
+    forms = [
+        reverse("cases:assessment_start", kwargs={"child_pk": pk}),
+        reverse("cases:strategy", kwargs={"child_pk": pk}),
+        reverse("earlyhelp:step_down", kwargs={"child_pk": pk}),
+        reverse("panels:propose", kwargs={"child_pk": pk}),
+        reverse("panels:request", kwargs={"child_pk": pk}),
+    ]
+    worker_page = signed_in(client, world.users["alice"]).get(summary_url(world)).content.decode()
+    analyst_page = signed_in(client, world.users["ana"]).get(summary_url(world)).content.decode()
+    assert all(url in worker_page for url in forms)
+    assert not any(url in analyst_page for url in forms)
+
+
 def test_the_summary_reads_a_fixed_number_of_queries(
     client: Client, world: World, django_assert_max_num_queries: object
 ) -> None:
