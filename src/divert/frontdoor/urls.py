@@ -6,5 +6,13 @@ app_name = "frontdoor"
 
 urlpatterns = [
     path("", views.queue, name="queue"),
+    path("new/", views.new_enquiry, name="new"),
+    path("<int:pk>/", views.enquiry, name="enquiry"),
+    path("<int:pk>/edit/", views.edit, name="edit"),
+    path("<int:pk>/take/", views.take, name="take"),
+    path("<int:pk>/request-information/", views.request_information, name="request_information"),
+    path("children/<int:pk>/match/", views.match, name="match"),
+    path("contacts/<int:pk>/decide/", views.decide, name="decide"),
     path("information-requests/", views.requests, name="requests"),
+    path("information-requests/<int:pk>/", views.answer, name="answer"),
 ]
