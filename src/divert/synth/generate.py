@@ -9,14 +9,18 @@ they first became known.
 from __future__ import annotations
 
 import datetime as dt
+import random
 from dataclasses import fields
 from typing import Any
 
 from divert.core.ages import age_on
 from divert.synth.authorities import AuthoritySpec
 from divert.synth.care import Care
+from divert.synth.early_help import add_early_help
 from divert.synth.frontdoor import FrontDoor
 from divert.synth.health import add_health
+from divert.synth.mash import add_mash
+from divert.synth.panels import add_panels
 from divert.synth.postcodes import PostcodeBook
 from divert.synth.records import AuthorityData
 from divert.synth.timeline import Window
@@ -52,7 +56,19 @@ def generate(spec: AuthoritySpec, book: PostcodeBook, seed: int, window: Window)
     data = _keep_window(world.data, window)
     _number(data, spec, window.today)
     add_health(data, spec.la_number, window, seed)
+    _add_front_door_records(world, data, f"{seed}-{spec.code}")
     return data
+
+
+def _add_front_door_records(world: World, data: AuthorityData, base: str) -> None:
+    """What the MASH, early help and the panels recorded about the kept children, each from a
+    stream of its own so that the simulation above is untouched. Early help allocates its lead
+    professionals through ``world``, which from here on writes to the kept rows."""
+    world.data = data
+    add_mash(data, world.window, random.Random(f"{base}-mash"))
+    add_early_help(data, world, random.Random(f"{base}-early-help"))
+    data.allocations.sort(key=lambda a: (a.child, a.start))
+    add_panels(data, world.window, random.Random(f"{base}-panels"))
 
 
 def _keep_window(data: AuthorityData, window: Window) -> AuthorityData:

@@ -29,22 +29,50 @@ from divert.care.models import (
     Visit,
 )
 from divert.carers.models import FosterHousehold
-from divert.cases.models import Assessment, ChildProtectionPlan, CINPlan, Conference, Section47
+from divert.cases.models import (
+    Assessment,
+    ChildProtectionPlan,
+    CINPlan,
+    Conference,
+    Section47,
+    StrategyDiscussion,
+)
 from divert.core import audit
 from divert.core.models import AuditEvent, Authority, Benchmark, PopulationEstimate, UnitCost, User
-from divert.frontdoor.models import Contact, Referral
+from divert.earlyhelp.models import EarlyHelpEpisode
+from divert.frontdoor.models import (
+    Contact,
+    Enquiry,
+    HouseholdMember,
+    InformationRequest,
+    NamedChild,
+    Referral,
+)
+from divert.panels.models import (
+    Alternative,
+    EdgeOfCareProposal,
+    PanelMeeting,
+    ResourceOption,
+    ResourceRequest,
+)
 from divert.people.models import Allocation, Child, FamilyMember, Locality, Professional, Share, Team
 from divert.synth import reference, targets
 from divert.synth.authorities import AuthoritySpec
+from divert.synth.bulk import insert, reserve
 from divert.synth.records import AuthorityData
 from divert.synth.timeline import Window
 
-CHUNK = 5_000
 R = TypeVar("R")
 M = TypeVar("M", bound=models.Model)
 
 # Every register table, children's records first, so deleting in this order breaks no link.
 REGISTER: tuple[type[models.Model], ...] = (
+    ResourceOption,
+    ResourceRequest,
+    Alternative,
+    EdgeOfCareProposal,
+    PanelMeeting,
+    EarlyHelpEpisode,
     AnnualHealthOutcome,
     PreviousPermanenceOrder,
     Visit,
@@ -56,10 +84,15 @@ REGISTER: tuple[type[models.Model], ...] = (
     Conference,
     ChildProtectionPlan,
     Section47,
+    StrategyDiscussion,
     CINPlan,
     Assessment,
     Referral,
     Contact,
+    InformationRequest,
+    HouseholdMember,
+    NamedChild,
+    Enquiry,
     Allocation,
     Share,
     FamilyMember,
@@ -72,7 +105,17 @@ REGISTER: tuple[type[models.Model], ...] = (
     PopulationEstimate,
 )
 # Tables that say whether the register holds anything.
-CONTENT: tuple[type[models.Model], ...] = (Child, Team, Provider, FosterHousehold, Episode, Referral, Contact)
+CONTENT: tuple[type[models.Model], ...] = (
+    Child,
+    Team,
+    Provider,
+    FosterHousehold,
+    Episode,
+    Referral,
+    Contact,
+    Enquiry,
+    PanelMeeting,
+)
 
 
 def register_is_empty() -> bool:
@@ -116,14 +159,16 @@ def _dependants(register: set[type[models.Model]]) -> list[type[models.Model]]:
     return out
 
 
-def _bulk(model: type[M], rows: Sequence[R], make: Callable[[R], M]) -> list[int]:
-    """Insert ``rows`` built into model instances in chunks; the new primary keys in order."""
-    pks: list[int] = []
-    for i in range(0, len(rows), CHUNK):
-        objs = [make(row) for row in rows[i : i + CHUNK]]
-        model._default_manager.bulk_create(objs, batch_size=1_000)
-        pks.extend(obj.pk for obj in objs)
-    return pks
+def _bulk(
+    model: type[M], rows: Sequence[R], make: Callable[[R], dict[str, Any]], ids: Sequence[int] | None = None
+) -> list[int]:
+    """Insert ``rows``, each made into a dict of column attnames to values (the same keys, in the
+    same order, for every row); the new primary keys in order (``ids`` when reserved first)."""
+    keys = list(ids) if ids is not None else reserve(model, len(rows))
+    if rows:
+        columns = list(make(rows[0]))
+        insert(model, columns, (tuple(make(row).values()) for row in rows), keys)
+    return keys
 
 
 def _money(value: float) -> Decimal:
@@ -139,8 +184,10 @@ def write_authority(spec: AuthoritySpec, data: AuthorityData, window: Window, se
         reference.comparator_benchmarks(authority, window)
         targets.programme_targets(authority)
         ids = _people(authority, data)
+        _enquiries(authority, data, ids)
         _front_door(data, ids)
         _care(data, ids)
+        _panels(authority, data, ids)
         audit.record(
             None,
             AuditEvent.Action.LOAD,
@@ -168,13 +215,15 @@ def _authority(spec: AuthoritySpec) -> Authority:
 
 def _people(authority: Authority, data: AuthorityData) -> dict[str, list[int]]:
     ids: dict[str, list[int]] = {}
-    ids["localities"] = _bulk(Locality, data.localities, lambda n: Locality(authority=authority, name=n))
-    ids["teams"] = _bulk(Team, data.teams, lambda t: Team(authority=authority, name=t.name, kind=t.kind))
+    ids["localities"] = _bulk(Locality, data.localities, lambda n: dict(authority_id=authority.pk, name=n))
+    ids["teams"] = _bulk(
+        Team, data.teams, lambda t: dict(authority_id=authority.pk, name=t.name, kind=t.kind)
+    )
     teams, localities = ids["teams"], ids["localities"]
     ids["professionals"] = _bulk(
         Professional,
         data.professionals,
-        lambda p: Professional(
+        lambda p: dict(
             name=p.name,
             job_title=p.job_title,
             team_id=teams[p.team],
@@ -186,8 +235,8 @@ def _people(authority: Authority, data: AuthorityData) -> dict[str, list[int]]:
     ids["providers"] = _bulk(
         Provider,
         data.providers,
-        lambda p: Provider(
-            authority=authority,
+        lambda p: dict(
+            authority_id=authority.pk,
             name=p.name,
             kind=p.kind,
             place_provider=p.place_provider,
@@ -198,8 +247,8 @@ def _people(authority: Authority, data: AuthorityData) -> dict[str, list[int]]:
     ids["households"] = _bulk(
         FosterHousehold,
         data.households,
-        lambda h: FosterHousehold(
-            authority=authority,
+        lambda h: dict(
+            authority_id=authority.pk,
             reference=h.reference,
             name=h.name,
             kind=h.kind,
@@ -214,8 +263,8 @@ def _people(authority: Authority, data: AuthorityData) -> dict[str, list[int]]:
     ids["children"] = _bulk(
         Child,
         data.children,
-        lambda c: Child(
-            authority=authority,
+        lambda c: dict(
+            authority_id=authority.pk,
             child_id=c.child_id,
             first_name=c.first_name,
             last_name=c.last_name,
@@ -236,7 +285,7 @@ def _people(authority: Authority, data: AuthorityData) -> dict[str, list[int]]:
     _bulk(
         FamilyMember,
         data.family,
-        lambda f: FamilyMember(
+        lambda f: dict(
             child_id=children[f.child],
             name=f.name,
             relationship=f.relationship,
@@ -248,7 +297,7 @@ def _people(authority: Authority, data: AuthorityData) -> dict[str, list[int]]:
     _bulk(
         Allocation,
         data.allocations,
-        lambda a: Allocation(
+        lambda a: dict(
             child_id=children[a.child],
             worker_id=workers[a.worker],
             team_id=teams[a.team],
@@ -259,24 +308,86 @@ def _people(authority: Authority, data: AuthorityData) -> dict[str, list[int]]:
     return ids
 
 
-def _front_door(data: AuthorityData, ids: dict[str, list[int]]) -> None:
+def _enquiries(authority: Authority, data: AuthorityData, ids: dict[str, list[int]]) -> None:
+    """Enquiries and what they hold; each may point at the early help episode it steps up from,
+    whose key is reserved now and written after the contacts (see ``bulk``)."""
     children = ids["children"]
+    early_help = ids["early_help"] = reserve(EarlyHelpEpisode, len(data.early_help))
+    enquiries = ids["enquiries"] = _bulk(
+        Enquiry,
+        data.enquiries,
+        lambda e: dict(
+            authority_id=authority.pk,
+            received=e.received,
+            source=e.source,
+            method=e.method,
+            referrer_name=e.referrer_name,
+            referrer_role=e.referrer_role,
+            referrer_contact=e.referrer_contact,
+            concerns=e.concerns,
+            postcode=e.postcode,
+            consent=e.consent,
+            consent_note=e.consent_note,
+            closed=e.closed,
+            stepped_up_from_id=early_help[e.stepped_up_from] if e.stepped_up_from is not None else None,
+        ),
+    )
+    ids["named_children"] = _bulk(
+        NamedChild,
+        data.named_children,
+        lambda n: dict(
+            enquiry_id=enquiries[n.enquiry],
+            first_name=n.first_name,
+            last_name=n.last_name,
+            date_of_birth=n.dob,
+            sex=n.sex,
+            child_id=children[n.child] if n.child is not None else None,
+        ),
+    )
+    _bulk(
+        HouseholdMember,
+        data.household_members,
+        lambda h: dict(
+            enquiry_id=enquiries[h.enquiry], name=h.name, relationship=h.relationship, date_of_birth=h.dob
+        ),
+    )
+    _bulk(
+        InformationRequest,
+        data.information_requests,
+        lambda r: dict(
+            enquiry_id=enquiries[r.enquiry],
+            agency=r.agency,
+            question=r.question,
+            requested=r.requested,
+            due=r.due,
+            response=r.response,
+            responded=r.responded,
+        ),
+    )
+
+
+def _front_door(data: AuthorityData, ids: dict[str, list[int]]) -> None:
+    children, enquiries, named = ids["children"], ids["enquiries"], ids["named_children"]
     contacts = _bulk(
         Contact,
         data.contacts,
-        lambda c: Contact(
+        lambda c: dict(
             child_id=children[c.child],
+            enquiry_id=enquiries[c.enquiry] if c.enquiry is not None else None,
+            named_id=named[c.named] if c.named is not None else None,
             received=c.received,
             source=c.source,
             concerns=c.concerns,
             decision=c.decision,
             decided=c.decided,
+            need_level=c.need_level,
+            reasons=c.reasons,
         ),
     )
     referrals = _bulk(
         Referral,
         data.referrals,
-        lambda r: Referral(
+        lambda r: dict(
             child_id=children[r.child],
             contact_id=contacts[r.contact] if r.contact is not None else None,
             date=r.date,
@@ -292,7 +403,7 @@ def _front_door(data: AuthorityData, ids: dict[str, list[int]]) -> None:
     _bulk(
         Assessment,
         data.assessments,
-        lambda a: Assessment(
+        lambda a: dict(
             child_id=children[a.child],
             referral_id=referrals[a.referral],
             start=a.start,
@@ -303,19 +414,33 @@ def _front_door(data: AuthorityData, ids: dict[str, list[int]]) -> None:
     _bulk(
         CINPlan,
         data.cin_plans,
-        lambda p: CINPlan(
+        lambda p: dict(
             child_id=children[p.child],
             referral_id=referrals[p.referral],
             start=p.start,
             end=p.end,
         ),
     )
+    strategies = _bulk(
+        StrategyDiscussion,
+        data.strategy_discussions,
+        lambda d: dict(
+            child_id=children[d.child],
+            referral_id=referrals[d.referral] if d.referral is not None else None,
+            date=d.date,
+            chair=d.chair,
+            attendees=d.attendees,
+            decision=d.decision,
+            reasons=d.reasons,
+        ),
+    )
     s47s = _bulk(
         Section47,
         data.section47s,
-        lambda s: Section47(
+        lambda s: dict(
             child_id=children[s.child],
             referral_id=referrals[s.referral],
+            strategy_id=strategies[s.strategy] if s.strategy is not None else None,
             strategy_discussion=s.strategy_discussion,
             start=s.start,
             icpc_required=s.icpc_required,
@@ -325,7 +450,7 @@ def _front_door(data: AuthorityData, ids: dict[str, list[int]]) -> None:
     plans = _bulk(
         ChildProtectionPlan,
         data.cp_plans,
-        lambda p: ChildProtectionPlan(
+        lambda p: dict(
             child_id=children[p.child],
             referral_id=referrals[p.referral],
             start=p.start,
@@ -336,7 +461,7 @@ def _front_door(data: AuthorityData, ids: dict[str, list[int]]) -> None:
     _bulk(
         Conference,
         data.conferences,
-        lambda c: Conference(
+        lambda c: dict(
             child_id=children[c.child],
             section47_id=s47s[c.section47] if c.section47 is not None else None,
             plan_id=plans[c.plan] if c.plan is not None else None,
@@ -345,14 +470,42 @@ def _front_door(data: AuthorityData, ids: dict[str, list[int]]) -> None:
             plan_made=c.plan_made,
         ),
     )
+    _early_help(data, ids, contacts, referrals)
+
+
+def _early_help(
+    data: AuthorityData, ids: dict[str, list[int]], contacts: list[int], referrals: list[int]
+) -> None:
+    children, localities, workers = ids["children"], ids["localities"], ids["professionals"]
+    _bulk(
+        EarlyHelpEpisode,
+        data.early_help,
+        lambda e: dict(
+            child_id=children[e.child],
+            contact_id=contacts[e.contact] if e.contact is not None else None,
+            referral_id=referrals[e.referral] if e.referral is not None else None,
+            locality_id=localities[e.locality],
+            lead_professional_id=workers[e.lead],
+            start=e.start,
+            assessment_completed=e.assessment_completed,
+            assessment_summary=e.assessment_summary,
+            intervention=e.intervention,
+            intervention_start=e.intervention_start,
+            intervention_planned_end=e.intervention_planned_end,
+            end=e.end,
+            outcome=e.outcome,
+            outcome_note=e.outcome_note,
+        ),
+        ids=ids["early_help"],
+    )
 
 
 def _care(data: AuthorityData, ids: dict[str, list[int]]) -> None:
     children, providers, households = ids["children"], ids["providers"], ids["households"]
-    _bulk(
+    ids["episodes"] = _bulk(
         Episode,
         data.episodes,
-        lambda e: Episode(
+        lambda e: dict(
             child_id=children[e.child],
             decom=e.decom,
             rne=e.rne,
@@ -375,7 +528,7 @@ def _care(data: AuthorityData, ids: dict[str, list[int]]) -> None:
     _bulk(
         LookedAfterReview,
         data.reviews,
-        lambda r: LookedAfterReview(
+        lambda r: dict(
             child_id=children[r.child],
             date=r.date,
             participation=r.participation,
@@ -383,12 +536,12 @@ def _care(data: AuthorityData, ids: dict[str, list[int]]) -> None:
         ),
     )
     _bulk(
-        Visit, data.visits, lambda v: Visit(child_id=children[v.child], date=v.date, seen_alone=v.seen_alone)
+        Visit, data.visits, lambda v: dict(child_id=children[v.child], date=v.date, seen_alone=v.seen_alone)
     )
     _bulk(
         MissingEpisode,
         data.missing,
-        lambda m: MissingEpisode(
+        lambda m: dict(
             child_id=children[m.child],
             kind=m.kind,
             start=m.start,
@@ -398,7 +551,7 @@ def _care(data: AuthorityData, ids: dict[str, list[int]]) -> None:
     _bulk(
         AdoptionRecord,
         data.adoptions,
-        lambda a: AdoptionRecord(
+        lambda a: dict(
             child_id=children[a.child],
             decision=a.decision,
             matched=a.matched,
@@ -412,7 +565,7 @@ def _care(data: AuthorityData, ids: dict[str, list[int]]) -> None:
     _bulk(
         CareLeaverContact,
         data.leaver_contacts,
-        lambda c: CareLeaverContact(
+        lambda c: dict(
             child_id=children[c.child],
             date=c.date,
             in_touch=c.in_touch,
@@ -428,7 +581,7 @@ def _health(data: AuthorityData, children: list[int]) -> None:
     _bulk(
         AnnualHealthOutcome,
         data.health_outcomes,
-        lambda h: AnnualHealthOutcome(
+        lambda h: dict(
             child_id=children[h.child],
             year=h.year,
             sdq_score=h.sdq_score,
@@ -446,9 +599,72 @@ def _health(data: AuthorityData, children: list[int]) -> None:
     _bulk(
         PreviousPermanenceOrder,
         data.previous_permanence,
-        lambda p: PreviousPermanenceOrder(
-            child_id=children[p.child], option=p.option, la_code=p.la_code, date=p.date
+        lambda p: dict(child_id=children[p.child], option=p.option, la_code=p.la_code, date=p.date),
+    )
+
+
+def _panels(authority: Authority, data: AuthorityData, ids: dict[str, list[int]]) -> None:
+    """Meetings, edge-of-care proposals with their alternatives, and resource requests with the
+    options appraised (a request's approved option is written after it: see ``bulk``)."""
+    children, episodes, providers = ids["children"], ids["episodes"], ids["providers"]
+    meetings = _bulk(
+        PanelMeeting,
+        data.panel_meetings,
+        lambda m: dict(
+            authority_id=authority.pk, kind=m.kind, date=m.date, chair=m.chair, attendees=m.attendees
         ),
+    )
+    proposals = _bulk(
+        EdgeOfCareProposal,
+        data.proposals,
+        lambda p: dict(
+            child_id=children[p.child],
+            proposed=p.proposed,
+            basis=p.basis,
+            reasons=p.reasons,
+            emergency=p.emergency,
+            accommodated_on=p.accommodated_on,
+            justification=p.justification,
+            meeting_id=meetings[p.meeting] if p.meeting is not None else None,
+            decision=p.decision,
+            package=p.package,
+            decision_note=p.decision_note,
+        ),
+    )
+    _bulk(
+        Alternative,
+        data.alternatives,
+        lambda a: dict(proposal_id=proposals[a.proposal], kind=a.kind, status=a.status, note=a.note),
+    )
+    options = reserve(ResourceOption, len(data.resource_options))
+    requests = _bulk(
+        ResourceRequest,
+        data.resource_requests,
+        lambda r: dict(
+            child_id=children[r.child],
+            requested=r.requested,
+            need=r.need,
+            meeting_id=meetings[r.meeting] if r.meeting is not None else None,
+            decision=r.decision,
+            approved_option_id=options[r.approved_option] if r.approved_option is not None else None,
+            conditions=r.conditions,
+            planned_end=r.planned_end,
+            episode_id=episodes[r.episode] if r.episode is not None else None,
+        ),
+    )
+    _bulk(
+        ResourceOption,
+        data.resource_options,
+        lambda o: dict(
+            request_id=requests[o.request],
+            kind=o.kind,
+            placement=o.placement,
+            provider_id=providers[o.provider] if o.provider is not None else None,
+            description=o.description,
+            weekly_cost=_money(o.weekly_cost),
+            available=o.available,
+        ),
+        ids=options,
     )
 
 
@@ -481,6 +697,17 @@ HASHED: tuple[type[models.Model], ...] = (
     CareLeaverContact,
     AnnualHealthOutcome,
     PreviousPermanenceOrder,
+    Enquiry,
+    NamedChild,
+    HouseholdMember,
+    InformationRequest,
+    StrategyDiscussion,
+    EarlyHelpEpisode,
+    PanelMeeting,
+    EdgeOfCareProposal,
+    Alternative,
+    ResourceRequest,
+    ResourceOption,
 )
 UNHASHED_FIELDS = {"created", "updated"}
 

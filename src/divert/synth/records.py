@@ -35,8 +35,59 @@ class ContactRec:
     received: dt.datetime
     source: str
     concerns: str
-    decision: str
-    decided: dt.datetime
+    decision: str  # "" while the MASH has not decided (then ``decided`` is None)
+    decided: dt.datetime | None
+    enquiry: int | None = None
+    named: int | None = None
+    need_level: str = ""
+    reasons: str = ""
+
+
+@dataclass(slots=True)
+class EnquiryRec:
+    """What reached the MASH (synth/mash.py); ``closed`` is the last decision on its contacts."""
+
+    received: dt.datetime
+    source: str
+    method: str
+    referrer_name: str
+    referrer_role: str
+    referrer_contact: str
+    concerns: str
+    postcode: str
+    consent: str
+    consent_note: str
+    closed: dt.datetime | None
+    stepped_up_from: int | None = None  # index into ``early_help``
+
+
+@dataclass(slots=True)
+class NamedChildRec:
+    enquiry: int
+    first_name: str
+    last_name: str
+    dob: dt.date | None
+    sex: str
+    child: int | None  # None: not matched yet
+
+
+@dataclass(slots=True)
+class HouseholdMemberRec:
+    enquiry: int
+    name: str
+    relationship: str
+    dob: dt.date | None
+
+
+@dataclass(slots=True)
+class InformationRequestRec:
+    enquiry: int
+    agency: str
+    question: str
+    requested: dt.datetime
+    due: dt.datetime
+    response: str
+    responded: dt.datetime | None
 
 
 @dataclass(slots=True)
@@ -80,6 +131,18 @@ class Section47Rec:
     start: dt.date
     icpc_required: bool
     completed: dt.date | None
+    strategy: int | None = None  # index into ``strategy_discussions``
+
+
+@dataclass(slots=True)
+class StrategyRec:
+    child: int
+    referral: int | None
+    date: dt.date
+    chair: str
+    attendees: str
+    decision: str
+    reasons: str
 
 
 @dataclass(slots=True)
@@ -251,6 +314,79 @@ class PreviousPermanenceRec:
     date: dt.date | None
 
 
+@dataclass(slots=True)
+class EarlyHelpRec:
+    child: int
+    contact: int | None
+    referral: int | None
+    locality: int
+    lead: int  # index into ``professionals``
+    start: dt.date
+    assessment_completed: dt.date | None = None
+    assessment_summary: str = ""
+    intervention: str = ""
+    intervention_start: dt.date | None = None
+    intervention_planned_end: dt.date | None = None
+    end: dt.date | None = None
+    outcome: str = ""
+    outcome_note: str = ""
+
+
+@dataclass(slots=True)
+class MeetingRec:
+    kind: str
+    date: dt.date
+    chair: str
+    attendees: str
+
+
+@dataclass(slots=True)
+class ProposalRec:
+    child: int
+    proposed: dt.date
+    basis: str
+    reasons: str
+    meeting: int | None
+    decision: str
+    emergency: bool = False
+    accommodated_on: dt.date | None = None
+    justification: str = ""
+    package: str = ""
+    decision_note: str = ""
+
+
+@dataclass(slots=True)
+class AlternativeRec:
+    proposal: int
+    kind: str
+    status: str
+    note: str
+
+
+@dataclass(slots=True)
+class ResourceRequestRec:
+    child: int
+    requested: dt.date
+    need: str
+    meeting: int | None
+    decision: str
+    approved_option: int | None  # index into ``resource_options``
+    conditions: str
+    planned_end: dt.date | None
+    episode: int | None
+
+
+@dataclass(slots=True)
+class ResourceOptionRec:
+    request: int
+    kind: str
+    placement: str
+    provider: int | None
+    description: str
+    weekly_cost: float
+    available: bool = True
+
+
 @dataclass
 class AuthorityData:
     """Every row of one authority, by table, with list positions for links."""
@@ -278,6 +414,17 @@ class AuthorityData:
     allocations: list[AllocationRec] = field(default_factory=list)
     health_outcomes: list[HealthOutcomeRec] = field(default_factory=list)
     previous_permanence: list[PreviousPermanenceRec] = field(default_factory=list)
+    enquiries: list[EnquiryRec] = field(default_factory=list)
+    named_children: list[NamedChildRec] = field(default_factory=list)
+    household_members: list[HouseholdMemberRec] = field(default_factory=list)
+    information_requests: list[InformationRequestRec] = field(default_factory=list)
+    strategy_discussions: list[StrategyRec] = field(default_factory=list)
+    early_help: list[EarlyHelpRec] = field(default_factory=list)
+    panel_meetings: list[MeetingRec] = field(default_factory=list)
+    proposals: list[ProposalRec] = field(default_factory=list)
+    alternatives: list[AlternativeRec] = field(default_factory=list)
+    resource_requests: list[ResourceRequestRec] = field(default_factory=list)
+    resource_options: list[ResourceOptionRec] = field(default_factory=list)
 
     def row_count(self) -> int:
         return sum(len(v) for v in vars(self).values())

@@ -199,17 +199,21 @@ class World:
             start = end
         return tenures
 
-    def allocate(self, child: int, key: str, start: dt.date, end: dt.date | None) -> None:
+    def allocate(
+        self, child: int, key: str, start: dt.date, end: dt.date | None, *, record: bool = True
+    ) -> int | None:
         """The child's case is held in team ``key`` from ``start`` to ``end`` (None: still open).
 
         The case goes to the next caseload in turn; when its worker leaves, the worker who
         takes over the caseload takes over the case, so a long case has several workers.
+        Returns the worker holding the case at its end (None: before the roster began);
+        ``record=False`` picks the worker without recording the allocation.
         """
         if end is not None and end < self.roster_start:
-            return
+            return None
         start = max(start, self.roster_start)
         if start > self.today:
-            return
+            return None
         slots = self._slots[key]
         slot = slots[self._next_slot[key] % len(slots)]
         self._next_slot[key] += 1
@@ -225,8 +229,11 @@ class World:
             pieces.append([tenure.worker, piece_start, tenure.end if hands_over else end])
             if not hands_over:
                 break
-        for worker, piece_start, piece_end in _without_brief_holds(pieces):
-            self.data.allocations.append(AllocationRec(child, worker, team, piece_start, piece_end))
+        pieces = _without_brief_holds(pieces)
+        if record:
+            for worker, piece_start, piece_end in pieces:
+                self.data.allocations.append(AllocationRec(child, worker, team, piece_start, piece_end))
+        return int(pieces[-1][0]) if pieces else None
 
     def cla_team(self, child: int) -> str:
         return "cla_north" if self.data.children[child].quadrant < 2 else "cla_south"
