@@ -26,6 +26,7 @@ DEMO_PASSWORD = "divert-demo-2026"  # noqa: S105 - published on purpose; refused
 DEMO_USERS: list[tuple[str, str, str | None, str]] = [
     ("social.worker", Role.SOCIAL_WORKER, "Children in care North", ""),
     ("team.manager", Role.TEAM_MANAGER, "Children in care North", ""),
+    ("early.help", Role.SOCIAL_WORKER, "Early help", ""),
     ("mash.officer", Role.MASH_OFFICER, "MASH", ""),
     ("police.officer", Role.PARTNER, None, "police"),
     ("analyst", Role.ANALYST, None, ""),
@@ -48,7 +49,8 @@ class Command(BaseCommand):
             raise CommandError("No authority on the register: run `divert synth` first.")
         with transaction.atomic():
             users = [self._user(authority, *spec) for spec in DEMO_USERS]
-            shared = self._share_with_police(authority, sharer=users[2])
+            mash = next(u for u in users if u.role == Role.MASH_OFFICER)
+            shared = self._share_with_police(authority, sharer=mash)
         self.stdout.write(f"{len(users)} demo users on {authority.name}; password {DEMO_PASSWORD!r}.")
         if shared:
             self.stdout.write(f"Shared {shared} children with the police for the partner demo.")
@@ -91,8 +93,10 @@ class Command(BaseCommand):
                 return
             existing.user = None
             existing.save(update_fields=["user"])
+        # Early help's lead professionals are family support workers, not qualified social workers.
+        qualified = {} if team.kind == Team.Kind.EARLY_HELP else {"qualified_social_worker": True}
         worker = (
-            Professional.objects.filter(team=team, user__isnull=True, qualified_social_worker=True)
+            Professional.objects.filter(team=team, user__isnull=True, **qualified)
             .annotate(open_cases=Count("allocations", filter=Q(allocations__end__isnull=True)))
             .filter(open_cases__gt=0)
             .order_by("-open_cases", "pk")
