@@ -47,6 +47,8 @@ IDS: dict[str, dict[str, str]] = {
     "conferences": {"child": "child", "plan": "plan"},
     "adoptions": {"child": "child"},
     "households": {"household": "household"},
+    "proposals": {"child": "child", "id": "proposal", "meeting": "meeting"},
+    "early_help": {"child": "child", "id": "early_help"},
 }
 
 

@@ -207,7 +207,7 @@ def test_the_scorecard_reads_a_bounded_number_of_queries(client: Client, world: 
     with CaptureQueriesContext(connection) as more:
         signed_in.get(reverse("indicators:scorecard"), MARCH)
     assert len(more) == len(few)
-    assert len(few) <= 40
+    assert len(few) <= 44
 
 
 def test_the_series_downloads_as_a_csv_attachment_with_formulas_escaped(client: Client, world: World) -> None:

@@ -129,7 +129,7 @@ def _entry(authority_id: int) -> Entry:
 def snapshot() -> Iterator[None]:
     """Read the version and every table of the register as of one moment.
 
-    Without it each of the extract's fifteen queries would see the register as it stood when
+    Without it each of the extract's seventeen queries would see the register as it stood when
     that query began, so a change committed half-way through could be half in the frames, and
     cached under a version from before it. In one read-only transaction (repeatable read on
     PostgreSQL; SQLite's transactions always read one snapshot) the frames match the version

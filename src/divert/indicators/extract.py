@@ -41,8 +41,10 @@ from divert.carers.models import FosterHousehold
 from divert.cases.models import Assessment, ChildProtectionPlan, CINPlan, Conference, Section47
 from divert.core.calendar import bank_holidays
 from divert.core.models import PopulationEstimate
+from divert.earlyhelp.models import EarlyHelpEpisode
 from divert.frontdoor.models import Contact, Referral
 from divert.indicators.frames import SCHEMAS, Frames
+from divert.panels.models import EdgeOfCareProposal
 from divert.people.models import Allocation, Child
 
 
@@ -248,6 +250,24 @@ def sources(authority_id: int) -> dict[str, tuple[QuerySet[Any], tuple[str, ...]
         "population": (
             PopulationEstimate.objects.filter(authority_id=authority_id),
             ("year", "children_0_17"),
+        ),
+        "proposals": (
+            EdgeOfCareProposal.objects.filter(**mine),
+            (
+                "pk",
+                "child_id",
+                "proposed",
+                "emergency",
+                "accommodated_on",
+                "meeting_id",
+                "meeting__date",
+                "meeting__kind",
+                "decision",
+            ),
+        ),
+        "early_help": (
+            EarlyHelpEpisode.objects.filter(**mine),
+            ("pk", "child_id", "start", "end", "outcome", "locality__name", "lead_professional__name"),
         ),
     }
 

@@ -2,8 +2,9 @@
 
 Frames are shaped like the SSDA903 tables (an episode frame with DECOM, RNE, LS, PLACE,
 PLACE_PROVIDER, DEC, REC ... in lower case), plus the front door, child protection,
-workforce and carer tables the scorecard needs. Every column named here exists in every
-``Frames``, empty or not, so an indicator never has to ask whether a table was loaded.
+workforce, carer, edge-of-care panel and early help tables the scorecard needs. Every column
+named here exists in every ``Frames``, empty or not, so an indicator never has to ask whether
+a table was loaded.
 
 Derived frames that many indicators share (who was in care on each date) are computed once
 per set of periods and kept on the object: a full scorecard reads them dozens of times.
@@ -109,6 +110,28 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "places": pl.Int64,
     },
     "population": {"year": pl.Int64, "children": pl.Int64},
+    # Gatekeeping and early help: recorded in Divert only (an SSDA903 or CIN census import has
+    # neither, so these are empty there and the figures read from them have no value).
+    "proposals": {
+        "id": pl.Int64,
+        "child": pl.Int64,
+        "proposed": pl.Date,
+        "emergency": pl.Boolean,
+        "accommodated_on": pl.Date,
+        "meeting": pl.Int64,
+        "meeting_date": pl.Date,
+        "meeting_kind": pl.Utf8,
+        "decision": pl.Utf8,
+    },
+    "early_help": {
+        "id": pl.Int64,
+        "child": pl.Int64,
+        "start": pl.Date,
+        "end": pl.Date,
+        "outcome": pl.Utf8,
+        "locality": pl.Utf8,
+        "lead_professional": pl.Utf8,
+    },
 }
 
 
@@ -140,6 +163,8 @@ class Frames:
     adoptions: pl.DataFrame = field(default_factory=lambda: empty("adoptions"))
     households: pl.DataFrame = field(default_factory=lambda: empty("households"))
     population: pl.DataFrame = field(default_factory=lambda: empty("population"))
+    proposals: pl.DataFrame = field(default_factory=lambda: empty("proposals"))
+    early_help: pl.DataFrame = field(default_factory=lambda: empty("early_help"))
     #: Bank holidays of England and Wales, for working-day clocks.
     holidays: tuple[dt.date, ...] = ()
     _memo: dict[Any, pl.DataFrame] = field(default_factory=dict, repr=False, compare=False)
