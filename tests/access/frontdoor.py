@@ -59,6 +59,12 @@ def match_page(whose: str) -> Callable[[World], str]:
     )
 
 
+def remove_page(whose: str) -> Callable[[World], str]:
+    return lambda world: reverse(
+        "frontdoor:remove_child", kwargs={"pk": _enquiry(world, whose, matched=False).children.get().pk}
+    )
+
+
 def decide_page(whose: str) -> Callable[[World], str]:
     return lambda world: reverse("frontdoor:decide", kwargs={"pk": _enquiry(world, whose).contacts.get().pk})
 
@@ -98,6 +104,14 @@ ROWS: dict[Page, tuple[str, ...]] = {
     Page("frontdoor:match", build=match_page("ours"), about="ours"):
         (DENIED,   DENIED,   DENIED,   OK,       DENIED,   DENIED,   DENIED,   DENIED,   DENIED,   SIGN_IN),
     Page("frontdoor:match", build=match_page("theirs"), about="theirs"):
+        (DENIED,   DENIED,   DENIED,   HIDDEN,   DENIED,   DENIED,   DENIED,   DENIED,   DENIED,   SIGN_IN),
+    Page("frontdoor:add_child", build=enquiry_page("frontdoor:add_child", "ours"), about="ours"):
+        (DENIED,   DENIED,   DENIED,   OK,       DENIED,   DENIED,   DENIED,   DENIED,   DENIED,   SIGN_IN),
+    Page("frontdoor:add_child", build=enquiry_page("frontdoor:add_child", "theirs"), about="theirs"):
+        (DENIED,   DENIED,   DENIED,   HIDDEN,   DENIED,   DENIED,   DENIED,   DENIED,   DENIED,   SIGN_IN),
+    Page("frontdoor:remove_child", build=remove_page("ours"), about="ours"):
+        (DENIED,   DENIED,   DENIED,   OK,       DENIED,   DENIED,   DENIED,   DENIED,   DENIED,   SIGN_IN),
+    Page("frontdoor:remove_child", build=remove_page("theirs"), about="theirs"):
         (DENIED,   DENIED,   DENIED,   HIDDEN,   DENIED,   DENIED,   DENIED,   DENIED,   DENIED,   SIGN_IN),
     Page("frontdoor:decide", build=decide_page("ours"), about="ours"):
         (DENIED,   DENIED,   DENIED,   OK,       DENIED,   DENIED,   DENIED,   DENIED,   DENIED,   SIGN_IN),

@@ -1,10 +1,11 @@
 """A MASH officer takes a police contact from arrival to decision, with the police's answer on the way.
 
 Mo records the police notification about "Syd Southey" (Sid, misspelt), matches Sid from the
-candidates, and asks the police what they know. Pat, the police user, sees only that request and
-answers it. Mo reads the answer and decides: a strategy discussion, child protection. The queue no
-longer shows the enquiry and Sid has a referral routed to a strategy discussion. Every page
-visited passes axe (WCAG 2.2 AA).
+candidates (his case is open: the page names Sam, his worker), adds a sister the police mentioned,
+finds she was named in error and removes her with a reason, and asks the police what they know.
+Pat, the police user, sees only that request and answers it. Mo reads the answer and decides: a
+strategy discussion, child protection. The queue no longer shows the enquiry and Sid has a
+referral routed to a strategy discussion. Every page visited passes axe (WCAG 2.2 AA).
 """
 
 from __future__ import annotations
@@ -62,6 +63,8 @@ def match_and_ask_the_police(page: Page) -> None:
     page.get_by_label("Sid Southey").check()
     page.get_by_role("button", name="Save match").click()
     expect(page.get_by_text("Syd Southey has been matched")).to_be_visible()
+    expect(page.get_by_text("Allocated to Sam Tester, South children in care")).to_be_visible()
+    a_sister_named_in_error(page)
 
     page.get_by_role("link", name="Request information").click()
     assert_accessible(page, "Request information")
@@ -73,6 +76,27 @@ def match_and_ask_the_police(page: Page) -> None:
     expect(page.get_by_text("Request sent to Police")).to_be_visible()
     expect(page.get_by_text("Not answered yet")).to_be_visible()
     assert_accessible(page, "Enquiry page, waiting for the police")
+
+
+def a_sister_named_in_error(page: Page) -> None:
+    page.get_by_role("link", name="Add a child to this enquiry").click()
+    expect(page.get_by_role("heading", level=1, name="Add a child to the enquiry")).to_be_visible()
+    assert_accessible(page, "Add a child")
+    page.get_by_label("First name").fill("Sia")
+    page.get_by_label("Last name").fill("Southey")
+    page.get_by_role("button", name="Add child").click()
+    expect(page.get_by_text("Sia Southey has been added to the enquiry")).to_be_visible()
+
+    page.get_by_role("link", name="Remove Sia Southey").click()
+    expect(page.get_by_role("heading", level=1, name="Remove Sia Southey")).to_be_visible()
+    page.get_by_role("button", name="Remove child").click()
+    expect(page.get_by_role("heading", level=1, name="Remove Sia Southey")).to_be_visible()
+    assert_accessible(page, "Remove a child, without a reason")
+    page.get_by_label("Why are you removing this child?").fill(
+        "The police meant a cousin in another household"
+    )
+    page.get_by_role("button", name="Remove child").click()
+    expect(page.get_by_text("Sia Southey has been removed from the enquiry")).to_be_visible()
 
 
 def the_police_answer(page: Page) -> None:

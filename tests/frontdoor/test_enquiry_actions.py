@@ -329,8 +329,8 @@ def test_a_child_with_an_open_referral_is_not_referred_again_and_the_route_says_
     with nothing_written(Referral, Contact), pytest.raises(ValidationError) as refused:
         decide(world, contact)
     assert refused.value.message_dict["route"] == [
-        "Sid already has an open referral from 2 June 2025: "
-        "add this contact to that case, or close the referral first"
+        "Sid already has an open referral from 2 June 2025: choose 'Pass to the allocated worker "
+        "(open case)' to add this contact to that case, or close the referral first"
     ]
     contact.refresh_from_db()
     assert contact.decision == "" and Enquiry.objects.get().closed is None

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from divert.care.rules import describe_period, long_date, one_year_before
@@ -25,6 +26,7 @@ from divert.core.access import may_work_front_door
 from divert.core.actions import (
     Problems,
     audited_create,
+    audited_delete,
     audited_update,
     lock,
     lock_child,
@@ -38,6 +40,7 @@ from divert.core.codes import PartnerAgency, ReferralSource
 from divert.earlyhelp.actions import close_early_help, step_down
 from divert.earlyhelp.models import EarlyHelpEpisode
 from divert.frontdoor.models import (
+    SOCIAL_WORK_TEAMS,
     Contact,
     Enquiry,
     HouseholdMember,
@@ -47,6 +50,7 @@ from divert.frontdoor.models import (
 )
 from divert.people.actions import create_child, normalise_postcode, postcode_error
 from divert.people.models import Child, Locality, Professional
+from divert.people.queries import held_on
 
 if TYPE_CHECKING:
     from divert.core.models import Authority, User
@@ -92,8 +96,29 @@ ROUTE_DECISIONS: dict[str, str] = {
     "early_help": Contact.Decision.EARLY_HELP,
     "assessment": Contact.Decision.REFERRAL,
     "strategy": Contact.Decision.REFERRAL,
+    "open_case": Contact.Decision.OPEN_CASE,
 }
 REFERRAL_ROUTES = frozenset({"assessment", "strategy"})
+#: What the open-case route is called on the decision page, for messages that point to it.
+OPEN_CASE_ROUTE = "Pass to the allocated worker (open case)"
+
+
+def has_open_case(child: Child, day: dt.date) -> bool:
+    """Whether ``child``'s case is open to social care on ``day``: an open referral, or a social
+    work team holding the case. A new contact then belongs to that case, not to a new referral."""
+    if child.referrals.filter(closed__isnull=True).exists():
+        return True
+    held = child.allocations.filter(held_on(day), team__kind__in=SOCIAL_WORK_TEAMS)
+    return held.exists()
+
+
+def _open_case_problems(contact: Contact, decision: str, day: dt.date) -> Problems:
+    if decision != Contact.Decision.OPEN_CASE or has_open_case(contact.child, day):
+        return {}
+    return {
+        "route": f"{contact.child.first_name} has no open case (no open referral and no social work "
+        "team holds the case): choose another route"
+    }
 
 
 def _route_problems(contact: Contact, decision: str, route: str, need_level: str, reasons: str) -> Problems:
@@ -112,7 +137,7 @@ def _route_problems(contact: Contact, decision: str, route: str, need_level: str
         if still_open is not None:
             problems["route"] = (
                 f"{contact.child.first_name} already has an open referral from {long_date(still_open.date)}: "
-                "add this contact to that case, or close the referral first"
+                f"choose '{OPEN_CASE_ROUTE}' to add this contact to that case, or close the referral first"
             )
     return problems
 
@@ -156,9 +181,11 @@ def decide_contact(
     """Record what the front door decided, once; with a ``route``, also start what it decides.
 
     A route of assessment or strategy discussion records the referral (the CIN episode) and
-    its route; early help steps the child down to the lead professional. Everything commits
-    together or not at all. When the last named child of an enquiry is decided, the enquiry
-    closes. The decision time may be given; pages give the moment it is recorded.
+    its route; early help steps the child down to the lead professional. A child whose case is
+    already open goes to the allocated worker (``open_case``): that starts nothing, because the
+    contact belongs to the case the child already has. Everything commits together or not at
+    all. When the last named child of an enquiry is decided, the enquiry closes. The decision
+    time may be given; pages give the moment it is recorded.
     """
     lock(contact)
     problems: Problems = {}
@@ -172,6 +199,7 @@ def decide_contact(
         )
     elif not decision and "route" not in problems:
         problems["decision"] = "Choose what was decided"
+    problems = _open_case_problems(contact, decision, local_day(decided)) | problems
     if decided < contact.received:
         problems["decided"] = "The decision cannot be before the contact was received"
     problems = moment_not_future("decided", decided) | _consent_problems(contact, consent) | problems
@@ -366,6 +394,8 @@ ENQUIRY_FIELDS = frozenset(
 )
 CHILD_FIELDS = ("first_name", "last_name", "date_of_birth", "sex", "postcode", "unborn")
 MEMBER_FIELDS = ("name", "relationship", "date_of_birth")
+#: The longest reason for removing a named child: it is kept as the audit row's note.
+REASON_LENGTH = 300
 #: When "by the end of the working day" falls, for information requests' default deadline.
 END_OF_WORKING_DAY = dt.time(17, 0)
 
@@ -376,21 +406,24 @@ def _closed_problems(enquiry: Enquiry) -> Problems:
     return {}
 
 
-def _named_child_problems(number: int, child: Mapping[str, Any], today: dt.date) -> list[str]:
-    """What is wrong with the ``number``th child the referrer named (1-based, as the form shows)."""
-    problems = []
+def _child_problems(child: Mapping[str, Any], today: dt.date) -> Problems:
+    """What is wrong with one child as the referrer named them, by field."""
+    problems: Problems = {}
     if not str(child.get("first_name") or "").strip():
-        problems.append(f"Child {number}: enter a first name (or 'Unborn' for an unborn baby)")
+        problems["first_name"] = "Enter a first name (or 'Unborn' for an unborn baby)"
     if not str(child.get("last_name") or "").strip():
-        problems.append(f"Child {number}: enter a last name")
+        problems["last_name"] = "Enter a last name"
     born = child.get("date_of_birth")
     if born is not None and born > today and not child.get("unborn"):
-        problems.append(
-            f"Child {number}: the date of birth cannot be in the future (tick 'unborn' for a due date)"
-        )
+        problems["date_of_birth"] = "The date of birth cannot be in the future (tick 'unborn' for a due date)"
     if child.get("unborn") and born is None:
-        problems.append(f"Child {number}: enter the due date of the unborn baby")
+        problems["date_of_birth"] = "Enter the due date of the unborn baby"
     return problems
+
+
+def _named_child_problems(number: int, child: Mapping[str, Any], today: dt.date) -> list[str]:
+    """What is wrong with the ``number``th child the referrer named (1-based, as the form shows)."""
+    return [f"Child {number}: {p[0].lower()}{p[1:]}" for p in _child_problems(child, today).values()]
 
 
 def _children_problems(children: Sequence[Mapping[str, Any]], today: dt.date) -> Problems:
@@ -526,6 +559,74 @@ def take_enquiry(actor: User, *, enquiry: Enquiry, officer: User | None = None) 
         problems["officer"] = "Choose a MASH officer in the enquiry's authority"
     refuse(problems)
     return audited_update(actor, enquiry, {"officer": officer})
+
+
+# Children the MASH learns of, or named in error, after the enquiry was recorded
+
+
+@transaction.atomic
+def add_named_child(
+    actor: User | None,
+    *,
+    enquiry: Enquiry,
+    first_name: str,
+    last_name: str,
+    date_of_birth: dt.date | None = None,
+    sex: str = "",
+    postcode: str = "",
+    unborn: bool = False,
+) -> NamedChild:
+    """The MASH learns of another child in the household (a sibling found in its checks): name them
+    on the open enquiry, by the rules that applied when it was recorded, ready to be matched."""
+    lock(enquiry)
+    postcode = normalise_postcode(postcode)
+    child = {
+        "first_name": first_name,
+        "last_name": last_name,
+        "date_of_birth": date_of_birth,
+        "sex": sex,
+        "postcode": postcode,
+        "unborn": unborn,
+    }
+    refuse(
+        _closed_problems(enquiry)
+        | _child_problems(child, timezone.localdate())
+        | _postcode_problems("postcode", postcode)
+    )
+    return audited_create(actor, _named_child(enquiry, child), note=f"Added to {enquiry.reference}")
+
+
+def _removal_problems(named: NamedChild, reason: str) -> Problems:
+    problems = _closed_problems(named.enquiry)
+    if named.child_id is not None:
+        problems.setdefault(
+            NON_FIELD_ERRORS, f"{named} has been matched to the register, so the contact stays on the record"
+        )
+    elif not named.enquiry.children.exclude(pk=named.pk).exists():
+        only = "An enquiry names at least one child: add the right child before removing this one"
+        problems.setdefault(NON_FIELD_ERRORS, only)
+    if not reason.strip():
+        problems["reason"] = "Say why this child is being removed"
+    elif len(reason.strip()) > REASON_LENGTH:
+        problems["reason"] = f"Keep the reason to {REASON_LENGTH} characters"
+    return problems
+
+
+@transaction.atomic
+def remove_named_child(actor: User | None, *, named: NamedChild, reason: str) -> None:
+    """Take off a child named in error, before they are matched; the reason is kept in the audit log.
+
+    A matched child has a contact on the register, so they stay. When every child left has a
+    decision, the enquiry closes at the time of the last one: it was only waiting for this row.
+    """
+    enquiry = named.enquiry
+    lock(enquiry)
+    lock(named)
+    refuse(_removal_problems(named, reason))
+    audited_delete(actor, named, note=reason.strip())
+    latest = enquiry.contacts.aggregate(latest=Max("decided"))["latest"]
+    if latest is not None:
+        _close_enquiry_when_all_decided(actor, enquiry, latest)
 
 
 # Matching a named child to the register

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from divert.core.codes import PartnerAgency, ReferralSource
 from divert.core.forms import GovukFormMixin
-from divert.frontdoor.actions import END_OF_WORKING_DAY
+from divert.frontdoor.actions import END_OF_WORKING_DAY, OPEN_CASE_ROUTE, REASON_LENGTH
 from divert.frontdoor.matching import Candidate
 from divert.frontdoor.models import Contact, Enquiry
 from divert.people.forms import GovukDateField, GovukErrorsMixin
@@ -160,6 +160,48 @@ class ChildRowForm(GovukForm):
         if not data.get("last_name"):
             self.add_error("last_name", f"Enter child {self.number}'s last name")
         return data
+
+
+class NamedChildForm(GovukForm):
+    """One more child named on an open enquiry: a sibling the MASH learnt of in its checks."""
+
+    first_name = forms.CharField(
+        label="First name", max_length=60, help_text="Or 'Unborn' for an unborn baby"
+    )
+    last_name = forms.CharField(label="Last name", max_length=60)
+    date_of_birth = GovukDateField(
+        label="Date of birth",
+        required=False,
+        help_text="Or the due date for an unborn baby. Leave blank if not known",
+    )
+    sex = forms.ChoiceField(
+        label="Sex", required=False, choices=[("", "Not known"), ("F", "Female"), ("M", "Male")]
+    )
+    postcode = forms.CharField(label="Postcode, if not the household's", max_length=8, required=False)
+    unborn = forms.BooleanField(label="Unborn baby", required=False)
+
+    messages = {
+        "first_name": {"required": "Enter the child's first name (or 'Unborn')"},
+        "last_name": {"required": "Enter the child's last name"},
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("first_name", "last_name", "postcode"):
+            self.fields[name].widget.attrs["autocomplete"] = "off"
+        self.fields["postcode"].widget.attrs["class"] += " govuk-input--width-10"
+
+
+class RemoveChildForm(GovukForm):
+    """Why a child named on the enquiry was named in error: kept in the audit log."""
+
+    reason = forms.CharField(
+        label="Why are you removing this child?",
+        max_length=REASON_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example, the referrer named a child who does not live in the household",
+    )
+    messages = {"reason": {"required": "Say why this child is being removed"}}
 
 
 class MemberRowForm(GovukForm):
@@ -362,6 +404,7 @@ ROUTES = [
     ("early_help", "Early help, with a lead professional in a locality"),
     ("assessment", "Social work assessment (children and families assessment)"),
     ("strategy", "Strategy discussion (section 47)"),
+    ("open_case", OPEN_CASE_ROUTE),
 ]
 
 
@@ -395,12 +438,14 @@ class DecisionForm(GovukForm):
 
     messages = {
         "need_level": {"required": "Choose the level of need"},
-        "route": {"required": "Choose what happens next"},
+        "route": {"required": "Choose what happens next", "invalid_choice": "Choose what happens next"},
         "reasons": {"required": "Say why you made this decision"},
     }
 
-    def __init__(self, *args: Any, contact: Contact, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, contact: Contact, open_case: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if not open_case:  # offered only to a child whose case is open to social care
+            self.fields["route"].choices = [r for r in ROUTES if r[0] != "open_case"]  # type: ignore[attr-defined]
         authority_id = contact.child.authority_id
         self.fields["locality"].queryset = Locality.objects.filter(authority_id=authority_id)  # type: ignore[attr-defined]
         self.fields["lead_professional"].queryset = Professional.objects.filter(  # type: ignore[attr-defined]

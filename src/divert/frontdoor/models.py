@@ -16,7 +16,20 @@ from django.db import models
 from divert.core.access import RestrictedQuerySet
 from divert.core.codes import CategoryOfNeed, CINClosureReason, PartnerAgency, ReferralSource
 from divert.core.models import Authority
-from divert.people.models import Child
+from divert.people.models import Child, Team
+
+#: Teams whose allocation means a child's case is open to children's social care, so a new
+#: contact goes to the allocated worker rather than starting a second referral. Early help,
+#: the MASH itself, fostering (which supports carers) and partners' teams do not hold one.
+SOCIAL_WORK_TEAMS = frozenset(
+    {
+        Team.Kind.ASSESSMENT,
+        Team.Kind.CHILDREN_IN_NEED,
+        Team.Kind.CHILDREN_IN_CARE,
+        Team.Kind.LEAVING_CARE,
+        Team.Kind.DISABILITY,
+    }
+)
 
 
 class Enquiry(models.Model):
@@ -209,6 +222,7 @@ class Contact(models.Model):
         ADVICE = "advice", "Information and advice"
         EARLY_HELP = "early_help", "Early help"
         REFERRAL = "referral", "Referral to children's social care"
+        OPEN_CASE = "open_case", "Passed to the allocated worker (open case)"
 
     class NeedLevel(models.TextChoices):
         """The level of need on the local continuum of need (threshold document)."""

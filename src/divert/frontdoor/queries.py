@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -23,8 +24,16 @@ from divert.care.rules import one_year_before
 from divert.core.access import enquiries_for, information_requests_for, restrict
 from divert.core.clocks import contact_decision_due, is_overdue, local_day, working_days_left
 from divert.earlyhelp.models import EarlyHelpEpisode
-from divert.frontdoor.models import Contact, Enquiry, InformationRequest, NamedChild, Referral
-from divert.people.models import Child
+from divert.frontdoor.models import (
+    SOCIAL_WORK_TEAMS,
+    Contact,
+    Enquiry,
+    InformationRequest,
+    NamedChild,
+    Referral,
+)
+from divert.people.models import Allocation, Child
+from divert.people.queries import held_on
 
 Show = Literal["all", "overdue", "due_today", "mine", "unallocated", "decided"]
 SHOWS: dict[str, str] = {
@@ -99,11 +108,20 @@ class Clock:
         return "govuk-tag--orange" if self.days_left == 0 else "govuk-tag--grey"
 
 
+@dataclass(frozen=True)
+class OpenCase:
+    """A child's case already open to social care, and who holds it, so the MASH knows whom to tell."""
+
+    referral: Referral | None
+    allocation: Allocation | None
+
+
 @dataclass
 class NamedRow:
     named: NamedChild
     contact: Contact | None
     previous_referral: Referral | None = None
+    open_case: OpenCase | None = None
 
     @property
     def state(self) -> str:
@@ -246,6 +264,41 @@ def queue_rows(user: Any, enquiries: QuerySet[Enquiry], today: dt.date | None = 
     ]
 
 
+def _holder(allocations: list[Allocation]) -> Allocation | None:
+    """The social work team's allocation when there is one, else the latest (say, early help's)."""
+    social_work = [a for a in allocations if a.team.kind in SOCIAL_WORK_TEAMS]
+    ranked = social_work or allocations
+    return ranked[0] if ranked else None
+
+
+def open_cases(user: Any, child_ids: Iterable[int], today: dt.date | None = None) -> dict[int, OpenCase]:
+    """For each child (by pk) whose case is open to social care today, the open referral and the
+    allocation that holds it: the same test as the open-case route (``actions.has_open_case``).
+
+    Two queries, both through ``restrict``: a child the user may not see is left out.
+    """
+    today = today or timezone.localdate()
+    ids = set(child_ids)
+    referrals = restrict(Referral.objects.all(), user).filter(child_id__in=ids, closed__isnull=True)
+    allocations = (
+        restrict(Allocation.objects.all(), user)
+        .filter(held_on(today), child_id__in=ids)
+        .select_related("worker", "team")
+        .order_by("-start", "-pk")
+    )
+    open_referral = {r.child_id: r for r in referrals.order_by("date", "pk")}
+    held: dict[int, list[Allocation]] = defaultdict(list)
+    for allocation in allocations:
+        held[allocation.child_id].append(allocation)
+    cases = {}
+    for child_id in ids:
+        holder = _holder(held[child_id])
+        referral = open_referral.get(child_id)
+        if referral is not None or (holder is not None and holder.team.kind in SOCIAL_WORK_TEAMS):
+            cases[child_id] = OpenCase(referral, holder)
+    return cases
+
+
 # One enquiry
 
 
@@ -289,6 +342,10 @@ def enquiry_detail(user: Any, enquiry: Enquiry, today: dt.date | None = None) ->
             .filter(pk=enquiry.stepped_up_from_id)
             .first()
         )
+    cases = open_cases(user, [c.child_id for c in contacts], today)
+    for row in children:
+        if row.contact is not None:
+            row.open_case = cases.get(row.contact.child_id)
     return EnquiryDetail(
         enquiry=enquiry,
         clock=Clock.of(enquiry.received, today, local_day(enquiry.closed) if enquiry.closed else None),

@@ -1,5 +1,5 @@
-"""The MASH's pages (the queue, an enquiry, matching, requests to partners, the decision) and the
-partner agencies' pages (the requests sent to them, and the answer).
+"""The MASH's pages (the queue, an enquiry, its children added, matched or removed, requests to
+partners, the decision) and the partner agencies' pages (the requests sent to them, and the answer).
 
 Views only check the role, validate input, call a query or an action, and render. A page the
 role may not use is a 403; an enquiry, request or contact the user may not read is the same
@@ -27,7 +27,9 @@ from divert.frontdoor.forms import (
     EnquiryForm,
     InformationRequestForm,
     MatchForm,
+    NamedChildForm,
     NewEnquiryForms,
+    RemoveChildForm,
 )
 from divert.frontdoor.matching import find_matches
 from divert.frontdoor.models import Enquiry
@@ -229,6 +231,54 @@ def match(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+def add_child(request: HttpRequest, pk: int) -> HttpResponse:
+    """Name another child on an open enquiry: a sibling the MASH learnt of in its checks."""
+    found = _open_enquiry(request, pk)
+    form = NamedChildForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            named = actions.add_named_child(_user(request), enquiry=found, **form.cleaned_data)
+        except ValidationError as error:
+            form.apply_errors(error)
+        else:
+            messages.success(request, f"{named} has been added to the enquiry: now match them")
+            return redirect("frontdoor:enquiry", pk=found.pk)
+    context = {
+        "form": form,
+        "enquiry": found,
+        "named": list(found.children.all()),
+        "page_title": _title(f"Add a child - {found.reference}", form),
+    }
+    return render(request, "frontdoor/add_child.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def remove_child(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm, with a reason, that a child not yet matched was named in error, and remove them."""
+    _workers_only(request)
+    named = queries.get_named(request.user, pk)
+    found = named.enquiry
+    if found.closed is not None or named.child_id is not None:
+        return redirect("frontdoor:enquiry", pk=found.pk)
+    form = RemoveChildForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.remove_named_child(_user(request), named=named, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.apply_errors(error)
+        else:
+            messages.success(request, f"{named} has been removed from the enquiry")
+            return redirect("frontdoor:enquiry", pk=found.pk)
+    context = {
+        "form": form,
+        "named": named,
+        "enquiry": found,
+        "page_title": _title(f"Remove {named}", form),
+    }
+    return render(request, "frontdoor/remove_child.html", context)
+
+
+@require_http_methods(["GET", "POST"])
 def request_information(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask a partner agency what it knows about the household."""
     found = _open_enquiry(request, pk)
@@ -268,7 +318,8 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("frontdoor:enquiry", pk=found.pk)
     if request.method == "GET":
         audit.record_view(request.user, contact, note="Record decision")
-    form = DecisionForm(request.POST or None, contact=contact)
+    open_case = queries.open_cases(request.user, [contact.child_id]).get(contact.child_id)
+    form = DecisionForm(request.POST or None, contact=contact, open_case=open_case is not None)
     if request.method == "POST" and form.is_valid():
         try:
             actions.decide_contact(_user(request), contact=contact, decided=timezone.now(), **form.changes())
@@ -281,6 +332,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "contact": contact,
         "enquiry": found,
+        "open_case": open_case,
         "page_title": _title(f"Record decision - {contact.child.full_name}", form),
     }
     return render(request, "frontdoor/decide.html", context)
