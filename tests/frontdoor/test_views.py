@@ -330,3 +330,22 @@ def test_a_child_found_another_way_is_matched_by_child_id(client, world):
 
     assert client.post(url, {"choice": "other", "other_child_id": "N0001"}).status_code == 302
     assert Contact.objects.get().child == world.child_north
+
+
+def test_the_partner_reads_answered_requests_a_page_at_a_time_latest_first(client, world):
+    """An agency answers thousands of requests a year: the list must not grow with them."""
+    enquiry = an_enquiry(world)
+    sent = [
+        actions.request_information(world.users["mo"], enquiry=enquiry, agency="police", question=f"Q{n}")
+        for n in range(27)
+    ]
+    for request in sent[:26]:
+        actions.answer_information_request(world.users["pat"], request=request, response="Nothing known")
+    client = signed_in(client, world, "pat")
+
+    first = client.get(reverse("frontdoor:requests"))
+    waiting, answered = (rows for _, rows, _ in first.context["groups"])
+    assert [r.pk for r in waiting] == [sent[26].pk]
+    assert len(answered) == 25 and answered[0].pk == sent[25].pk
+    second = client.get(reverse("frontdoor:requests"), {"page": 2}).context["groups"][1][1]
+    assert [r.pk for r in second] == [sent[0].pk]

@@ -400,6 +400,16 @@ def partner_requests(user: Any) -> QuerySet[InformationRequest]:
     )
 
 
+def partner_open_requests(user: Any) -> QuerySet[InformationRequest]:
+    """The requests waiting for the user's agency's answer, soonest due first (a short list)."""
+    return partner_requests(user).filter(responded__isnull=True).order_by("due", "pk")
+
+
+def partner_answered_requests(user: Any) -> QuerySet[InformationRequest]:
+    """The requests the agency has answered, latest answer first: years of them, so a page at a time."""
+    return partner_requests(user).filter(responded__isnull=False).order_by("-responded", "-pk")
+
+
 def get_request(user: Any, pk: int) -> InformationRequest:
     """A request the user's agency was sent (another agency's is the same 404 as a missing one)."""
     try:

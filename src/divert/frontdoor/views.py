@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -32,7 +33,10 @@ from divert.frontdoor.forms import (
     RemoveChildForm,
 )
 from divert.frontdoor.matching import find_matches
-from divert.frontdoor.models import Enquiry
+from divert.frontdoor.models import Enquiry, InformationRequest
+
+#: Answered requests shown a page at a time (an agency answers thousands a year).
+ANSWERED_PAGE_SIZE = 25
 
 if TYPE_CHECKING:
     from divert.core.models import User
@@ -345,15 +349,20 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 def requests(request: HttpRequest) -> HttpResponse:
     """The requests sent to the user's agency: open ones first, soonest due first."""
     _partners_only(request)
-    found = list(queries.partner_requests(request.user))
+    answered: Page[InformationRequest] = Paginator(
+        queries.partner_answered_requests(request.user), ANSWERED_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     audit.record(
         request.user, AuditEvent.Action.SEARCH, object_type="frontdoor.informationrequest", note="Requests"
     )
     context = {
         "groups": [
-            ("Waiting for your answer", [r for r in found if r.responded is None], "open"),
-            ("Answered", [r for r in found if r.responded is not None], "answered"),
+            ("Waiting for your answer", list(queries.partner_open_requests(request.user)), "open"),
+            ("Answered", list(answered), "answered"),
         ],
+        "page": answered,
+        "page_numbers": answered.paginator.get_elided_page_range(answered.number, on_each_side=2, on_ends=1),
+        "query": "",
         "page_title": "Information requests",
     }
     return render(request, "frontdoor/requests.html", context)
