@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 
+from divert.care.models import Episode
 from divert.care.rules import long_date
 from divert.core.access import can
 from divert.core.models import AuditEvent, User
@@ -68,6 +69,25 @@ def test_a_child_has_one_open_early_help_episode_at_a_time(world, mo, nothing_wr
     assert refused.value.message_dict == {
         NON_FIELD_ERRORS: [f"Ava already has early help open since {days_ago(20):%d %B %Y}"]
     }
+
+
+def test_a_looked_after_child_is_not_stepped_down_to_early_help(world, mo, nothing_written):
+    """A child in care has a social worker; a lead professional would also enter the SSDA903 return."""
+    Episode.objects.create(
+        child=world.child_north,
+        decom=days_ago(60),
+        rne="S",
+        ls="V2",
+        cin="N1",
+        place="U4",
+        place_provider="PR1",
+    )
+    referral = builders.referral(world, world.child_north, days_ago(25))
+    with nothing_written(EarlyHelpEpisode, Allocation), pytest.raises(ValidationError) as refused:
+        _step_down(world, mo, referral=referral)
+    assert refused.value.message_dict[NON_FIELD_ERRORS] == [
+        "Ava is looked after on that date, so has a social worker"
+    ]
 
 
 def test_early_help_cannot_step_down_from_another_childs_referral(world, mo, nothing_written):

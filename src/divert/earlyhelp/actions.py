@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
 
+from divert.care.models import Episode
 from divert.care.rules import long_date
 from divert.core.actions import (
     Problems,
@@ -25,6 +26,7 @@ from divert.core.actions import (
     refuse,
 )
 from divert.core.clocks import early_help_planned_end
+from divert.core.codes import SHORT_BREAK_STATUSES
 from divert.earlyhelp.models import EarlyHelpEpisode
 from divert.people.models import Allocation, Child, Locality, Professional
 
@@ -39,6 +41,23 @@ def _open_episode_problems(child: Child) -> Problems:
         return {
             NON_FIELD_ERRORS: f"{child.first_name} already has early help open since {current.start:%d %B %Y}"
         }
+    return {}
+
+
+def _in_care_problems(child: Child, start: dt.date) -> Problems:
+    """Early help is for children outside statutory services: a looked-after child has a social worker.
+
+    It would also put the lead professional into the SSDA903 return's social worker episodes,
+    which read every allocation that overlaps a period of care.
+    """
+    in_care = (
+        Episode.objects.filter(child=child, decom__lte=start)
+        .exclude(dec__lte=start)
+        .exclude(ls__in=SHORT_BREAK_STATUSES)
+        .exists()
+    )
+    if in_care:
+        return {NON_FIELD_ERRORS: f"{child.first_name} is looked after on that date, so has a social worker"}
     return {}
 
 
@@ -91,6 +110,7 @@ def step_down(
         | _open_episode_problems(child)
         | _lead_problems(child, locality, lead_professional)
         | _source_problems(child, start, contact, referral)
+        | _in_care_problems(child, start)
     )
     episode = audited_create(
         actor,
