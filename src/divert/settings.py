@@ -155,6 +155,7 @@ DIVERT = {
     "EARLY_HELP_WEEKS": envint("DIVERT_EARLY_HELP_WEEKS", 12),
     # The follow-up of an edge-of-care panel's decision: was the child accommodated within these months?
     "PANEL_FOLLOW_UP_MONTHS": (3, 12),
+    "PLAN_REVIEW_MONTHS": (9, 12, 18),  # months into a CP or CIN plan when it is reviewed
 }
 
 # The scorecard keeps each authority's register as frames in every web process, per register

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
@@ -21,6 +22,7 @@ from divert.cases.models import (
     ChildProtectionPlan,
     CINPlan,
     Conference,
+    PlanReview,
     Section47,
     StrategyDiscussion,
 )
@@ -31,6 +33,7 @@ from divert.core.actions import (
     day_problems,
     lock,
     lock_child,
+    not_future,
     refuse,
     renamed,
 )
@@ -374,3 +377,64 @@ def record_conference(
     if kind == Conference.Kind.REVIEW:
         return _record_review(actor, child, date, plan_made)
     raise ValidationError({"kind": "Choose an initial or a review conference"})
+
+
+# Reviews of long-running plans
+
+
+def review_milestones() -> tuple[int, ...]:
+    """The months into a plan at which it is reviewed: a local rule, ``DIVERT["PLAN_REVIEW_MONTHS"]``."""
+    months: tuple[int, ...] = settings.DIVERT["PLAN_REVIEW_MONTHS"]  # type: ignore[assignment]  # a tuple
+    return tuple(sorted(months))
+
+
+def _review_problems(
+    plan: ChildProtectionPlan | CINPlan, milestone: int, date: dt.date, outcome: str
+) -> Problems:
+    problems: Problems = {}
+    if milestone not in review_milestones():
+        months = ", ".join(str(m) for m in review_milestones())
+        problems["milestone"] = f"Choose a review at {months} months"
+    elif plan.reviews.filter(milestone=milestone).exists():
+        problems["milestone"] = f"The {milestone}-month review of this plan is already recorded"
+    if date < plan.start:
+        problems["date"] = f"The review cannot be before the plan began on {long_date(plan.start)}"
+    elif plan.end is not None and date > plan.end:
+        problems["date"] = f"The review cannot be after the plan ended on {long_date(plan.end)}"
+    else:
+        problems |= not_future("date", date)
+    if outcome not in PlanReview.Outcome.values:
+        problems["outcome"] = "Choose the review's outcome"
+    return problems
+
+
+@transaction.atomic
+def record_plan_review(
+    actor: User | None,
+    *,
+    plan: ChildProtectionPlan | CINPlan,
+    milestone: int,
+    date: dt.date,
+    outcome: str,
+    note: str = "",
+) -> PlanReview:
+    """Record a plan's review at a milestone and sort the case into one of the three outcomes.
+
+    Once per plan and milestone (the plan's row is locked so two cannot both pass the check),
+    on a day within the plan's span and not in the future.
+    """
+    lock(plan)
+    refuse(_review_problems(plan, milestone, date, outcome))
+    review = PlanReview(
+        child_id=plan.child_id,
+        milestone=milestone,
+        date=date,
+        outcome=outcome,
+        note=note.strip(),
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    if isinstance(plan, ChildProtectionPlan):
+        review.cp_plan = plan
+    else:
+        review.cin_plan = plan
+    return audited_create(actor, review)

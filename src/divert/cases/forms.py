@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
-from divert.cases.models import StrategyDiscussion
+from divert.cases.models import PlanReview, StrategyDiscussion
 from divert.core.codes import CPCategory
 from divert.core.forms import GovukFormMixin
 from divert.frontdoor.models import Referral
@@ -138,3 +138,29 @@ class ConferenceForm(GovukErrorsMixin, GovukFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["date"].error_messages["required"] = "Enter the date of the conference"
         self.fields["plan_made"].error_messages["required"] = "Select whether a plan was made"
+
+
+class PlanReviewForm(GovukErrorsMixin, GovukFormMixin, forms.Form):
+    """A plan's review at a milestone; the milestones offered are the local rule's."""
+
+    milestone = forms.TypedChoiceField(label="Which review is this?", coerce=int, widget=forms.RadioSelect)
+    date = GovukDateField(label="Date of the review", help_text=DATE_HINT)
+    outcome = forms.ChoiceField(
+        label="What did the review decide?", choices=PlanReview.Outcome.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label="Note (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What the review found and who acts next",
+    )
+
+    def __init__(self, *args: Any, milestones: tuple[int, ...], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        milestone: Any = self.fields["milestone"]
+        milestone.choices = [(months, f"{months}-month review") for months in milestones]
+        self.fields["milestone"].error_messages.update(
+            {"required": "Select which review this is", "invalid_choice": "Select a review from the list"}
+        )
+        self.fields["date"].error_messages["required"] = "Enter the date of the review"
+        self.fields["outcome"].error_messages["required"] = "Select what the review decided"

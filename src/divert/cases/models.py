@@ -199,3 +199,56 @@ class Conference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.date:%d/%m/%Y}"
+
+
+class PlanReview(models.Model):
+    """The review of a long-running plan at a milestone (9, 12, 18 months: ``DIVERT["PLAN_REVIEW_MONTHS"]``).
+
+    A child protection plan is reviewed at 12 months and is not normally kept beyond 18; a
+    children in need plan over 9 months is reviewed too. Each review sorts the case into one of
+    three outcomes so that the service can see how many are resolved, held or stepped down.
+    It reviews one plan: a child protection plan or a children in need plan, never both.
+    """
+
+    child_path = "child"
+
+    class Outcome(models.TextChoices):
+        RAPID_RESOLUTION = "rapid_resolution", "Rapid resolution"
+        MANAGEMENT_OF_RISK = "management_of_risk", "Management of risk"
+        DE_ESCALATION = "de_escalation", "De-escalation and diversion"
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="plan_reviews")
+    cp_plan = models.ForeignKey(
+        ChildProtectionPlan, null=True, blank=True, on_delete=models.CASCADE, related_name="reviews"
+    )
+    cin_plan = models.ForeignKey(
+        CINPlan, null=True, blank=True, on_delete=models.CASCADE, related_name="reviews"
+    )
+    milestone = models.PositiveSmallIntegerField(help_text="Months since the plan began")
+    date = models.DateField()
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="plan_review_of_one_plan",
+                condition=(models.Q(cp_plan__isnull=False) & models.Q(cin_plan__isnull=True))
+                | (models.Q(cp_plan__isnull=True) & models.Q(cin_plan__isnull=False)),
+            ),
+            models.UniqueConstraint(fields=["cp_plan", "milestone"], name="one_review_per_cp_milestone"),
+            models.UniqueConstraint(fields=["cin_plan", "milestone"], name="one_review_per_cin_milestone"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.milestone}-month plan review {self.date:%d/%m/%Y}"
+
+    @property
+    def plan(self) -> ChildProtectionPlan | CINPlan:
+        return self.cp_plan or self.cin_plan  # type: ignore[return-value]  # the constraint holds one

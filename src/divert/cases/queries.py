@@ -7,14 +7,24 @@ a parameter so that tests can fix it.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from divert.cases.models import Assessment, Conference, Section47, StrategyDiscussion
+from divert.cases.actions import review_milestones
+from divert.cases.models import (
+    Assessment,
+    ChildProtectionPlan,
+    CINPlan,
+    Conference,
+    PlanReview,
+    Section47,
+    StrategyDiscussion,
+)
 from divert.core.clocks import assessment_due, icpc_due, is_overdue, working_days_left
 from divert.frontdoor.models import Referral
 from divert.people.models import Allocation, Child, Professional, Team
@@ -229,3 +239,149 @@ class Timeliness:
         if self.in_time:
             return f"in time (due by {self.due.day} {self.due:%B %Y})"
         return f"{_working_days(self.days_late)} late (due by {self.due.day} {self.due:%B %Y})"
+
+
+# --- Reviews of long-running plans ----------------------------------------------------------
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` calendar months on (or back), kept within the month.
+
+    A plan begun on 31 August reaches 9 months on 31 May, and one begun on 30 November on
+    28 (or 29) February; a plan begun on 29 February reaches 12 months on 28 February.
+    """
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last))
+
+
+def milestone_date(start: dt.date, months: int) -> dt.date:
+    """The day a plan begun on ``start`` reaches ``months`` months: its review is due then."""
+    return add_months(start, months)
+
+
+@dataclass(frozen=True)
+class PlanReviewRow:
+    """An open plan past its first review milestone, with the review it needs now and the next one."""
+
+    plan: ChildProtectionPlan | CINPlan
+    child: Child
+    kind: str
+    milestone: int
+    due: dt.date
+    review: PlanReview | None
+    overdue: bool
+    next_milestone: int | None
+    next_due: dt.date | None
+    worker: str
+    team: str
+    months_open: int
+
+
+def months_between(start: dt.date, today: dt.date) -> int:
+    """Whole calendar months from ``start`` to ``today`` (the milestone rule: 31 Jan + 1 = 28 Feb)."""
+    months = (today.year - start.year) * 12 + today.month - start.month
+    return months - 1 if add_months(start, months) > today else months
+
+
+def _plan_row(plan: Any, kind: str, today: dt.date) -> PlanReviewRow:
+    """The first milestone reached without a review (else the latest reached), and the next ahead."""
+    reviews = {review.milestone: review for review in plan.reviews.all()}
+    reached = [m for m in review_milestones() if milestone_date(plan.start, m) <= today]
+    missing = [m for m in reached if m not in reviews]
+    milestone = missing[0] if missing else reached[-1]
+    due = milestone_date(plan.start, milestone)
+    ahead = [m for m in review_milestones() if milestone_date(plan.start, m) > today]
+    return PlanReviewRow(
+        plan=plan,
+        child=plan.child,
+        kind=kind,
+        milestone=milestone,
+        due=due,
+        review=reviews.get(milestone),
+        overdue=milestone not in reviews and due < today,
+        next_milestone=ahead[0] if ahead else None,
+        next_due=milestone_date(plan.start, ahead[0]) if ahead else None,
+        worker=plan.worker_name or "",
+        team=plan.team_name or "",
+        months_open=months_between(plan.start, today),
+    )
+
+
+def _open_plans(model: Any, user: Any, filters: Filters, today: dt.date) -> QuerySet[Any]:
+    """Open plans begun at least the first milestone ago (the child's current worker annotated)."""
+    first = review_milestones()[0]
+    return (
+        model.objects.restrict(user, "view")
+        .filter(filters.condition(today), start__lte=add_months(today, -first))
+        .filter(Q(end__isnull=True) | Q(end__gt=today))
+        .select_related("child")
+        .prefetch_related("reviews")
+        .annotate(**_worker_annotations(today))
+    )
+
+
+def plans_for_review(user: Any, filters: Filters, today: dt.date) -> list[PlanReviewRow]:
+    """Open child protection and children in need plans that have reached a review, overdue first."""
+    rows = [_plan_row(p, "cp", today) for p in _open_plans(ChildProtectionPlan, user, filters, today)]
+    rows += [_plan_row(p, "cin", today) for p in _open_plans(CINPlan, user, filters, today)]
+    return sorted(rows, key=lambda row: (not row.overdue, row.due, row.child.last_name, row.plan.pk))
+
+
+@dataclass(frozen=True)
+class OutcomeCount:
+    outcome: str
+    label: str
+    count: int
+
+
+def outcome_counts(user: Any, filters: Filters, today: dt.date) -> list[OutcomeCount]:
+    """Reviews recorded in the last 12 months, by outcome (every outcome listed, with its zero)."""
+    counted = dict(
+        PlanReview.objects.restrict(user, "view")
+        .filter(filters.condition(today), date__gt=add_months(today, -12), date__lte=today)
+        .values_list("outcome")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    return [
+        OutcomeCount(value, str(label), counted.get(value, 0)) for value, label in PlanReview.Outcome.choices
+    ]
+
+
+@dataclass
+class PlanReviews:
+    """Everything the plan reviews page shows."""
+
+    today: dt.date
+    plans: list[PlanReviewRow]
+    outcomes: list[OutcomeCount]
+
+    @property
+    def overdue(self) -> int:
+        return sum(row.overdue for row in self.plans)
+
+    @property
+    def long_cin_plans(self) -> list[PlanReviewRow]:
+        """Children in need plans past the first milestone: the step-down audit, longest first."""
+        return sorted((row for row in self.plans if row.kind == "cin"), key=lambda row: row.plan.start)
+
+
+def plan_reviews(user: Any, filters: Filters, today: dt.date | None = None) -> PlanReviews:
+    today = today or timezone.localdate()
+    return PlanReviews(
+        today=today,
+        plans=plans_for_review(user, filters, today),
+        outcomes=outcome_counts(user, filters, today),
+    )
+
+
+def review_due_for(plan: ChildProtectionPlan | CINPlan, today: dt.date | None = None) -> int | None:
+    """The milestone a plan's review form offers first: the earliest reached without a review."""
+    today = today or timezone.localdate()
+    done = set(plan.reviews.values_list("milestone", flat=True))
+    for months in review_milestones():
+        if months not in done and milestone_date(plan.start, months) <= today:
+            return months
+    return None

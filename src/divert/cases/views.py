@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -21,9 +21,17 @@ from divert.cases.forms import (
     AssessmentStartForm,
     ClocksFilterForm,
     ConferenceForm,
+    PlanReviewForm,
     StrategyDiscussionForm,
 )
-from divert.cases.models import Assessment, Conference, Section47, StrategyDiscussion
+from divert.cases.models import (
+    Assessment,
+    ChildProtectionPlan,
+    CINPlan,
+    Conference,
+    Section47,
+    StrategyDiscussion,
+)
 from divert.core import audit
 from divert.core.access import can, get_for_user, may_read_casework
 from divert.core.clocks import assessment_due, icpc_due
@@ -62,21 +70,30 @@ def _child_to_change(request: HttpRequest, pk: int) -> Child:
     return child
 
 
-@require_GET
-def index(request: HttpRequest) -> HttpResponse:
-    """Every running assessment and conference clock for the children the user may see."""
-    _require_casework(request)
-    authority_id: int = request.user.authority_id  # type: ignore[union-attr,assignment]  # checked above
+def _filters(request: HttpRequest) -> tuple[ClocksFilterForm, queries.Filters]:
+    """The team and worker filter of a list page (call after ``_require_casework``)."""
+    authority_id: int = request.user.authority_id  # type: ignore[union-attr,assignment]  # checked first
     form = ClocksFilterForm(request.GET or None, authority_id=authority_id)
-    filters = queries.Filters()
     if form.is_bound and form.is_valid():
-        filters = queries.Filters(team=form.cleaned_data["team"], worker=form.cleaned_data["worker"])
-    found = queries.clocks(request.user, filters)
-    note = "Assessment clocks" + "".join(
+        return form, queries.Filters(team=form.cleaned_data["team"], worker=form.cleaned_data["worker"])
+    return form, queries.Filters()
+
+
+def _search_note(title: str, filters: queries.Filters) -> str:
+    return title + "".join(
         f", {name}={value.pk}"
         for name, value in (("team", filters.team), ("worker", filters.worker))
         if value
     )
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    """Every running assessment and conference clock for the children the user may see."""
+    _require_casework(request)
+    form, filters = _filters(request)
+    found = queries.clocks(request.user, filters)
+    note = _search_note("Assessment clocks", filters)
     audit.record(request.user, AuditEvent.Action.SEARCH, object_type="cases.assessment", note=note)
     context = {
         "form": form,
@@ -214,3 +231,69 @@ def conference(request: HttpRequest, pk: int) -> HttpResponse:
         "heading": f"Record {section47.child.full_name}'s initial child protection conference",
     }
     return _form_page(request, "cases/conference_form.html", context)
+
+
+# Reviews of long-running plans
+
+PLAN_KINDS: dict[str, type[ChildProtectionPlan] | type[CINPlan]] = {
+    "cp": ChildProtectionPlan,
+    "cin": CINPlan,
+}
+
+
+@require_GET
+def plan_reviews(request: HttpRequest) -> HttpResponse:
+    """Plans at 9, 12 and 18 months with their reviews, and children in need plans to audit for step-down."""
+    _require_casework(request)
+    form, filters = _filters(request)
+    found = queries.plan_reviews(request.user, filters)
+    note = _search_note("Plan reviews", filters)
+    audit.record(request.user, AuditEvent.Action.SEARCH, object_type="cases.planreview", note=note)
+    context = {
+        "form": form,
+        "reviews": found,
+        "milestones": actions.review_milestones(),
+        "filtered": bool(filters.team or filters.worker),
+        "page_title": _title("Child protection and children in need plan reviews", form),
+    }
+    return render(request, "cases/plan_reviews.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def plan_review(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """Record a plan's review at a milestone, and its outcome."""
+    _require_casework(request)
+    if kind not in PLAN_KINDS:
+        raise Http404("No such record")
+    model = PLAN_KINDS[kind]
+    plan = cast(
+        "ChildProtectionPlan | CINPlan",
+        get_for_user(model.objects.select_related("child"), request.user, pk=pk),
+    )
+    _changeable(request, plan)
+    due = queries.review_due_for(plan)
+    form = PlanReviewForm(
+        request.POST or None, milestones=actions.review_milestones(), initial={"milestone": due}
+    )
+    if request.method == "GET":
+        audit.record_view(request.user, plan, note="Record a plan review")
+    if request.method == "POST" and form.is_valid():
+        try:
+            review = actions.record_plan_review(_actor(request), plan=plan, **form.cleaned_data)
+        except ValidationError as error:
+            form.apply_errors(error)
+        else:
+            name = plan.child.first_name
+            outcome = review.get_outcome_display().lower()
+            messages.success(request, f"{review.milestone}-month review recorded for {name}: {outcome}")
+            return redirect("cases:plan_reviews")
+    context = {
+        "form": form,
+        "plan": plan,
+        "child": plan.child,
+        "kind": kind,
+        "recorded": plan.reviews.order_by("milestone"),
+        "milestones": [(m, queries.milestone_date(plan.start, m)) for m in actions.review_milestones()],
+        "heading": f"Record a review of {plan.child.full_name}'s {plan._meta.verbose_name}",
+    }
+    return _form_page(request, "cases/plan_review_form.html", context)
