@@ -9,6 +9,7 @@ urlpatterns = [
     path("front-door/", include("divert.frontdoor.urls")),
     path("early-help/", include("divert.earlyhelp.urls")),
     path("cases/", include("divert.cases.urls")),
+    path("care/", include("divert.care.urls")),
     path("panels/", include("divert.panels.urls")),
     path("indicators/", include("divert.indicators.urls")),
     path("returns/", include("divert.returns.urls")),

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from tests.access import Page, cases, earlyhelp, frontdoor, panels
+from tests.access import Page, care, cases, earlyhelp, frontdoor, panels
 
 DOMAIN_ROWS: dict[Page, tuple[str, ...]] = {}
-for rows in (frontdoor.ROWS, earlyhelp.ROWS, cases.ROWS, panels.ROWS):
+for rows in (frontdoor.ROWS, earlyhelp.ROWS, cases.ROWS, panels.ROWS, care.ROWS):
     assert not DOMAIN_ROWS.keys() & rows.keys(), "a page is in two domains' rows"
     DOMAIN_ROWS |= rows

@@ -14,7 +14,8 @@ from tests.earlyhelp.builders import days_ago
 
 from divert.cases.actions import end_cp_plan, record_plan_review, start_cin_plan, start_cp_plan
 from divert.cases.models import ChildProtectionPlan, CINPlan, PlanReview
-from divert.cases.queries import Filters, add_months, milestone_date, months_between, plan_reviews
+from divert.cases.queries import Filters, milestone_date, months_between, plan_reviews
+from divert.core.calendar import add_months
 from divert.core.models import AuditEvent
 
 RAPID = PlanReview.Outcome.RAPID_RESOLUTION

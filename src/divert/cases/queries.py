@@ -7,7 +7,6 @@ a parameter so that tests can fix it.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +24,7 @@ from divert.cases.models import (
     Section47,
     StrategyDiscussion,
 )
+from divert.core.calendar import add_months
 from divert.core.clocks import assessment_due, icpc_due, is_overdue, working_days_left
 from divert.frontdoor.models import Referral
 from divert.people.models import Allocation, Child, Professional, Team
@@ -242,18 +242,6 @@ class Timeliness:
 
 
 # --- Reviews of long-running plans ----------------------------------------------------------
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` calendar months on (or back), kept within the month.
-
-    A plan begun on 31 August reaches 9 months on 31 May, and one begun on 30 November on
-    28 (or 29) February; a plan begun on 29 February reaches 12 months on 28 February.
-    """
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return dt.date(year, month + 1, min(day.day, last))
 
 
 def milestone_date(start: dt.date, months: int) -> dt.date:

@@ -11,6 +11,7 @@ holidays (jubilees, a state funeral) exist only in the published list.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from functools import lru_cache
 
@@ -123,3 +124,15 @@ def bank_holidays(first_year: int = 1990, last_year: int = 2060) -> list[dt.date
         else:
             days |= regular_bank_holidays(year)
     return sorted(days)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` calendar months on (or back), kept within the month.
+
+    31 January plus one month is 28 (or 29) February; 29 February plus 12 months is 28
+    February: the month-based rules (panel follow-up, plan reviews) read "N months" this way.
+    """
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last))

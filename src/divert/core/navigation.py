@@ -32,6 +32,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Information requests", "frontdoor:requests", frozenset({Role.PARTNER})),
     NavItem("Early help", "earlyhelp:index", CASEWORK_READERS),
     NavItem("Assessments", "cases:index", CASEWORK_READERS),
+    NavItem("Children in care", "care:index", CASEWORK_READERS),
     NavItem("Panels", "panels:index", PANEL_READERS),
     NavItem("Scorecard", "indicators:scorecard", SCORECARD_ROLES),
     NavItem("Returns", "returns:index", RETURNS_ROLES),

@@ -29,7 +29,6 @@ behind them are listed only as far as ``restrict`` lets the reader see them.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -44,6 +43,7 @@ from django.utils import timezone
 
 from divert.care.models import Episode
 from divert.core.access import get_for_user, panel_meetings_for, restrict
+from divert.core.calendar import add_months
 from divert.core.codes import INDEPENDENT_PROVIDERS, SHORT_BREAK_STATUSES, placement_category
 from divert.panels.models import EdgeOfCareProposal, PanelMeeting, ResourceOption, ResourceRequest
 from divert.people.models import Child
@@ -65,14 +65,6 @@ def today() -> dt.date:
 
 
 # --- Calendar months -------------------------------------------------------------------------
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` calendar months on (or back), kept within the month (31 Jan + 1 = 28 Feb)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return dt.date(year, month + 1, min(day.day, last))
 
 
 def month_start(day: dt.date) -> dt.date:
