@@ -11,4 +11,5 @@ from tests.access import DENIED, OK, SIGN_IN, Page
 # Columns: alice, tom, sam, mo, pat, ana, hos, fin, adam, anonymous
 ROWS: dict[Page, tuple[str, ...]] = {
     Page("care:index"): (OK, OK, OK, OK, DENIED, OK, OK, DENIED, DENIED, SIGN_IN),
+    Page("care:end_dates"): (OK, OK, OK, OK, DENIED, OK, OK, DENIED, DENIED, SIGN_IN),
 }

@@ -43,6 +43,11 @@ def test_a_manager_sees_the_overdue_review_and_the_plan_due_its_review(page: Pag
     expect(page.get_by_role("main")).to_contain_text("Ava Northam")
     assert_accessible(page, "Statutory clocks for children in care")
 
+    page.get_by_role("link", name="Placement end dates").click()
+    expect(page.get_by_role("heading", level=1, name="Placement end dates")).to_be_visible()
+    expect(page.get_by_role("heading", name="Without a planned end date (1)")).to_be_visible()
+    assert_accessible(page, "Placement end dates")
+
     page.goto("/cases/plan-reviews/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("plan reviews")
     expect(page.get_by_role("main")).to_contain_text("Ava Northam")

@@ -20,7 +20,7 @@ from divert.care.models import Episode, LookedAfterReview, Visit
 from divert.cases.models import ChildProtectionPlan, Conference
 from divert.cases.queries import Filters
 from divert.core.clocks import cp_review_conference_due, la_review_due, visit_due
-from divert.core.codes import LONG_TERM_FOSTER
+from divert.core.codes import INDEPENDENT_PROVIDERS, LONG_TERM_FOSTER, SHORT_BREAK_STATUSES
 from divert.people.models import Allocation, Child
 from divert.people.queries import held_on, open_on, period_of_care_start
 
@@ -232,4 +232,46 @@ def care_clocks(user: Any, filters: Filters, today: dt.date | None = None) -> Ca
         reviews=_pressing(reviews),
         visits=_pressing(visits),
         conferences=_pressing(_cp_clocks(user, filters, today)),
+    )
+
+
+# --- Placement end dates ---------------------------------------------------------------------
+
+#: Placements whose planned end falls within this many days are "ending soon" (the seeds' 4 weeks).
+ENDING_SOON_DAYS = 28
+
+
+@dataclass(frozen=True)
+class EndDates:
+    """Current placements without a planned end, ending soon, and the independent sector's contracts."""
+
+    without_end: list[Episode]
+    ending_soon: list[Episode]
+    independent: list[Episode]
+
+
+def end_dates(user: Any, today: dt.date | None = None) -> EndDates:
+    """The current placements of the children the user may see, in the three lists the seeds ask for.
+
+    Peterborough: "Realistic end dates must be set for all children being accommodated" and
+    "end dates should be communicated to external providers and contracts signed for that
+    period". A current placement is an episode open today that is not a short break.
+    """
+    today = today or timezone.localdate()
+    current = list(
+        Episode.objects.restrict(user, "view")
+        .filter(open_on(today, "decom", "dec"))
+        .exclude(ls__in=SHORT_BREAK_STATUSES)
+        .select_related("child", "provider")
+        .annotate(**_worker_annotations(today))
+        .order_by("-weekly_cost", "child__last_name", "child__first_name", "pk")
+    )
+    soon = today + dt.timedelta(days=ENDING_SOON_DAYS)
+    return EndDates(
+        without_end=[e for e in current if e.planned_end is None],
+        ending_soon=sorted(
+            (e for e in current if e.planned_end is not None and e.planned_end <= soon),
+            key=lambda e: (e.planned_end, e.pk),
+        ),
+        independent=[e for e in current if e.place_provider in INDEPENDENT_PROVIDERS],
     )

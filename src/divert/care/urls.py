@@ -6,4 +6,5 @@ app_name = "care"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("end-dates/", views.end_dates, name="end_dates"),
 ]

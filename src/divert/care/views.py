@@ -45,3 +45,19 @@ def index(request: HttpRequest) -> HttpResponse:
         "page_title": ("Error: " if errors else "") + "Children in care: statutory clocks",
     }
     return render(request, "care/index.html", context)
+
+
+@require_GET
+def end_dates(request: HttpRequest) -> HttpResponse:
+    """Placements without a planned end date, those ending in the next 4 weeks, and independent contracts."""
+    if not may_read_casework(request.user):
+        raise PermissionDenied("Your role does not use the children in care lists.")
+    audit.record(
+        request.user, AuditEvent.Action.SEARCH, object_type="care.episode", note="Placement end dates"
+    )
+    context = {
+        "lists": queries.end_dates(request.user),
+        "ending_soon_days": queries.ENDING_SOON_DAYS,
+        "page_title": "Placement end dates",
+    }
+    return render(request, "care/end_dates.html", context)
