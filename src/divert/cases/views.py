@@ -36,20 +36,11 @@ from divert.core import audit
 from divert.core.access import can, get_for_user, may_read_casework
 from divert.core.clocks import assessment_due, icpc_due
 from divert.core.models import AuditEvent
+from divert.core.pages import page_title, signed_in_user
 from divert.people.models import Child
 
 if TYPE_CHECKING:
-    from divert.core.models import User
-
-
-def _actor(request: HttpRequest) -> User:
-    """The signed-in user (the sign-in middleware lets no anonymous request reach a view)."""
-    return cast("User", request.user)
-
-
-def _title(title: str, form: Any = None) -> str:
-    """GOV.UK asks for "Error: " before the page title when the form has errors."""
-    return f"Error: {title}" if form is not None and form.is_bound and form.errors else title
+    pass
 
 
 def _require_casework(request: HttpRequest) -> None:
@@ -99,13 +90,13 @@ def index(request: HttpRequest) -> HttpResponse:
         "form": form,
         "clocks": found,
         "filtered": bool(filters.team or filters.worker),
-        "page_title": _title("Assessments and child protection clocks", form),
+        "page_title": page_title("Assessments and child protection clocks", form),
     }
     return render(request, "cases/index.html", context)
 
 
 def _form_page(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
-    context["page_title"] = _title(context["heading"], context["form"])
+    context["page_title"] = page_title(context["heading"], context["form"])
     return render(request, template, context)
 
 
@@ -118,7 +109,9 @@ def strategy(request: HttpRequest, child_pk: int) -> HttpResponse:
         audit.record_view(request.user, child, note="Record a strategy discussion")
     if request.method == "POST" and form.is_valid():
         try:
-            discussion = actions.record_strategy_discussion(_actor(request), child=child, **form.cleaned_data)
+            discussion = actions.record_strategy_discussion(
+                signed_in_user(request), child=child, **form.cleaned_data
+            )
         except ValidationError as error:
             form.apply_errors(error)
         else:
@@ -146,7 +139,7 @@ def assessment_start(request: HttpRequest, child_pk: int) -> HttpResponse:
         audit.record_view(request.user, child, note="Start an assessment")
     if request.method == "POST" and form.is_valid():
         try:
-            assessment = actions.start_assessment(_actor(request), child=child, **form.cleaned_data)
+            assessment = actions.start_assessment(signed_in_user(request), child=child, **form.cleaned_data)
         except ValidationError as error:
             form.apply_errors(error)
         else:
@@ -175,7 +168,7 @@ def assessment_complete(request: HttpRequest, pk: int) -> HttpResponse:
         audit.record_view(request.user, assessment, note="Authorise an assessment")
     if request.method == "POST" and form.is_valid():
         try:
-            actions.authorise_assessment(_actor(request), assessment=assessment, **form.cleaned_data)
+            actions.authorise_assessment(signed_in_user(request), assessment=assessment, **form.cleaned_data)
         except ValidationError as error:
             form.apply_errors(error)
         else:
@@ -205,7 +198,7 @@ def conference(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             held = actions.record_conference(
-                _actor(request),
+                signed_in_user(request),
                 child=section47.child,
                 kind=Conference.Kind.INITIAL,
                 date=data["date"],
@@ -254,7 +247,7 @@ def plan_reviews(request: HttpRequest) -> HttpResponse:
         "reviews": found,
         "milestones": actions.review_milestones(),
         "filtered": bool(filters.team or filters.worker),
-        "page_title": _title("Child protection and children in need plan reviews", form),
+        "page_title": page_title("Child protection and children in need plan reviews", form),
     }
     return render(request, "cases/plan_reviews.html", context)
 
@@ -279,7 +272,7 @@ def plan_review(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         audit.record_view(request.user, plan, note="Record a plan review")
     if request.method == "POST" and form.is_valid():
         try:
-            review = actions.record_plan_review(_actor(request), plan=plan, **form.cleaned_data)
+            review = actions.record_plan_review(signed_in_user(request), plan=plan, **form.cleaned_data)
         except ValidationError as error:
             form.apply_errors(error)
         else:

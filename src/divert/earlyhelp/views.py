@@ -8,7 +8,7 @@ exist; one they may see but not change is a 403 on a form.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +21,7 @@ from divert.core import audit
 from divert.core.access import can, get_for_user, may_read_casework
 from divert.core.actions import renamed
 from divert.core.models import AuditEvent
+from divert.core.pages import page_title, signed_in_user
 from divert.earlyhelp import actions, queries
 from divert.earlyhelp.forms import (
     AssessmentForm,
@@ -35,17 +36,7 @@ from divert.frontdoor import actions as frontdoor_actions
 from divert.people.models import Child
 
 if TYPE_CHECKING:
-    from divert.core.models import User
-
-
-def _actor(request: HttpRequest) -> User:
-    """The signed-in user (the sign-in middleware lets no anonymous request reach a view)."""
-    return cast("User", request.user)
-
-
-def _title(title: str, form: Any = None) -> str:
-    """GOV.UK asks for "Error: " before the page title when the form has errors."""
-    return f"Error: {title}" if form is not None and form.is_bound and form.errors else title
+    pass
 
 
 def _require_casework(request: HttpRequest) -> None:
@@ -79,7 +70,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "form": form,
         "found": found,
         "filtered": bool(filters.locality or filters.lead_professional),
-        "page_title": _title("Early help", form),
+        "page_title": page_title("Early help", form),
     }
     return render(request, "earlyhelp/index.html", context)
 
@@ -112,7 +103,9 @@ def _episode_form(
 
 
 def _render_form(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
-    context["page_title"] = _title(f"{context['heading']} - {context['child'].full_name}", context["form"])
+    context["page_title"] = page_title(
+        f"{context['heading']} - {context['child'].full_name}", context["form"]
+    )
     return render(request, template, context)
 
 
@@ -129,7 +122,7 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
     found, form, context = _episode_form(request, pk, AssessmentForm, "Early help assessment")
     if request.method == "POST" and form.is_valid():
         try:
-            actions.record_assessment(_actor(request), episode=found, **form.cleaned_data)
+            actions.record_assessment(signed_in_user(request), episode=found, **form.cleaned_data)
         except ValidationError as error:
             form.apply_errors(error)
         else:
@@ -143,7 +136,7 @@ def intervention(request: HttpRequest, pk: int) -> HttpResponse:
     found, form, context = _episode_form(request, pk, InterventionForm, "Family support intervention")
     if request.method == "POST" and form.is_valid():
         try:
-            updated = actions.start_intervention(_actor(request), episode=found, **form.cleaned_data)
+            updated = actions.start_intervention(signed_in_user(request), episode=found, **form.cleaned_data)
         except ValidationError as error:
             form.apply_errors(error)
         else:
@@ -159,7 +152,7 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
     found, form, context = _episode_form(request, pk, CloseForm, "Close early help")
     if request.method == "POST" and form.is_valid():
         try:
-            actions.close_early_help(_actor(request), episode=found, **form.cleaned_data)
+            actions.close_early_help(signed_in_user(request), episode=found, **form.cleaned_data)
         except ValidationError as error:
             form.apply_errors(error)
         else:
@@ -175,7 +168,9 @@ def step_up(request: HttpRequest, pk: int) -> HttpResponse:
         form.initial = {"referrer_name": found.lead_professional.name, "method": "email"}
     if request.method == "POST" and form.is_valid():
         try:
-            enquiry = frontdoor_actions.step_up(_actor(request), episode=found, **form.action_arguments())
+            enquiry = frontdoor_actions.step_up(
+                signed_in_user(request), episode=found, **form.action_arguments()
+            )
         except ValidationError as error:
             form.apply_errors(renamed(error, {"end": "received"}))
         else:
@@ -203,7 +198,7 @@ def step_down(request: HttpRequest, child_pk: int) -> HttpResponse:
         audit.record_view(request.user, child, note="Step down to early help")
     if request.method == "POST" and form.is_valid():
         try:
-            opened = actions.step_down(_actor(request), child=child, **form.cleaned_data)
+            opened = actions.step_down(signed_in_user(request), child=child, **form.cleaned_data)
         except ValidationError as error:
             form.apply_errors(error)
         else:

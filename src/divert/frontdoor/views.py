@@ -8,7 +8,7 @@ role may not use is a 403; an enquiry, request or contact the user may not read 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from divert.core import audit
 from divert.core.access import may_answer_information_requests, may_read_front_door, may_work_front_door
 from divert.core.models import AuditEvent
+from divert.core.pages import page_title, signed_in_user
 from divert.frontdoor import actions, queries
 from divert.frontdoor.forms import (
     AnswerForm,
@@ -39,17 +40,7 @@ from divert.frontdoor.models import Enquiry, InformationRequest
 ANSWERED_PAGE_SIZE = 25
 
 if TYPE_CHECKING:
-    from divert.core.models import User
-
-
-def _title(title: str, form: Any = None) -> str:
-    """GOV.UK asks for "Error: " before the page title when the form has errors."""
-    return f"Error: {title}" if form is not None and form.is_bound and form.errors else title
-
-
-def _user(request: HttpRequest) -> User:
-    """The signed-in user, once a role check has passed (the middleware turned anonymous visitors away)."""
-    return cast("User", request.user)
+    pass
 
 
 def _readers_only(request: HttpRequest) -> None:
@@ -124,8 +115,8 @@ def new_enquiry(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and forms.is_valid():
         try:
             enquiry = actions.record_enquiry(
-                _user(request),
-                authority=_user(request).authority,  # type: ignore[arg-type]  # may_work_front_door checked it
+                signed_in_user(request),
+                authority=signed_in_user(request).authority,  # type: ignore[arg-type]  # may_work_front_door checked it
                 children=forms.named_children(),
                 household=forms.members(),
                 **forms.main.changes(),
@@ -135,7 +126,7 @@ def new_enquiry(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Enquiry {enquiry.reference} recorded: now match the children")
             return redirect("frontdoor:enquiry", pk=enquiry.pk)
-    context = {"forms": forms, "form": forms, "page_title": _title("Record an enquiry", forms)}
+    context = {"forms": forms, "form": forms, "page_title": page_title("Record an enquiry", forms)}
     return render(request, "frontdoor/new.html", context)
 
 
@@ -168,13 +159,17 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = EnquiryForm(request.POST or None, initial=EnquiryForm.initial_for(found))
     if request.method == "POST" and form.is_valid():
         try:
-            actions.update_enquiry(_user(request), enquiry=found, **form.changes())
+            actions.update_enquiry(signed_in_user(request), enquiry=found, **form.changes())
         except ValidationError as error:
             form.apply_errors(error)
         else:
             messages.success(request, f"Enquiry {found.reference} has been updated")
             return redirect("frontdoor:enquiry", pk=found.pk)
-    context = {"form": form, "enquiry": found, "page_title": _title(f"Edit enquiry {found.reference}", form)}
+    context = {
+        "form": form,
+        "enquiry": found,
+        "page_title": page_title(f"Edit enquiry {found.reference}", form),
+    }
     return render(request, "frontdoor/edit.html", context)
 
 
@@ -182,7 +177,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 def take(request: HttpRequest, pk: int) -> HttpResponse:
     """The officer takes the enquiry: it is theirs to work and shows in "Mine"."""
     found = _open_enquiry(request, pk)
-    actions.take_enquiry(_user(request), enquiry=found)
+    actions.take_enquiry(signed_in_user(request), enquiry=found)
     messages.success(request, f"You have taken enquiry {found.reference}")
     return redirect("frontdoor:enquiry", pk=found.pk)
 
@@ -207,13 +202,13 @@ def match(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             chosen = form.chosen()
             if chosen is not None:
-                actions.match_child(_user(request), named=named, child=chosen.child)
+                actions.match_child(signed_in_user(request), named=named, child=chosen.child)
             elif form.cleaned_data["choice"] == MatchForm.OTHER:
                 other = queries.child_by_id(request.user, form.cleaned_data["other_child_id"])
-                actions.match_child(_user(request), named=named, child=other)
+                actions.match_child(signed_in_user(request), named=named, child=other)
             else:
                 actions.add_new_child(
-                    _user(request),
+                    signed_in_user(request),
                     named=named,
                     confirm_no_match=form.cleaned_data["confirm_no_match"],
                     **form.new_child_fields(),
@@ -229,7 +224,7 @@ def match(request: HttpRequest, pk: int) -> HttpResponse:
         "enquiry": found,
         "candidates": candidates,
         "strong": [c for c in candidates if c.strength == "strong"],
-        "page_title": _title(f"Match {named}", form),
+        "page_title": page_title(f"Match {named}", form),
     }
     return render(request, "frontdoor/match.html", context)
 
@@ -241,7 +236,7 @@ def add_child(request: HttpRequest, pk: int) -> HttpResponse:
     form = NamedChildForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            named = actions.add_named_child(_user(request), enquiry=found, **form.cleaned_data)
+            named = actions.add_named_child(signed_in_user(request), enquiry=found, **form.cleaned_data)
         except ValidationError as error:
             form.apply_errors(error)
         else:
@@ -251,7 +246,7 @@ def add_child(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "enquiry": found,
         "named": list(found.children.all()),
-        "page_title": _title(f"Add a child - {found.reference}", form),
+        "page_title": page_title(f"Add a child - {found.reference}", form),
     }
     return render(request, "frontdoor/add_child.html", context)
 
@@ -267,7 +262,9 @@ def remove_child(request: HttpRequest, pk: int) -> HttpResponse:
     form = RemoveChildForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.remove_named_child(_user(request), named=named, reason=form.cleaned_data["reason"])
+            actions.remove_named_child(
+                signed_in_user(request), named=named, reason=form.cleaned_data["reason"]
+            )
         except ValidationError as error:
             form.apply_errors(error)
         else:
@@ -277,7 +274,7 @@ def remove_child(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "named": named,
         "enquiry": found,
-        "page_title": _title(f"Remove {named}", form),
+        "page_title": page_title(f"Remove {named}", form),
     }
     return render(request, "frontdoor/remove_child.html", context)
 
@@ -290,7 +287,7 @@ def request_information(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             sent = actions.request_information(
-                _user(request),
+                signed_in_user(request),
                 enquiry=found,
                 agency=form.cleaned_data["agency"],
                 question=form.cleaned_data["question"],
@@ -305,7 +302,7 @@ def request_information(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "enquiry": found,
         "default_due": actions.default_due(found),
-        "page_title": _title(f"Request information - {found.reference}", form),
+        "page_title": page_title(f"Request information - {found.reference}", form),
     }
     return render(request, "frontdoor/request_information.html", context)
 
@@ -326,7 +323,9 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     form = DecisionForm(request.POST or None, contact=contact, open_case=open_case is not None)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.decide_contact(_user(request), contact=contact, decided=timezone.now(), **form.changes())
+            actions.decide_contact(
+                signed_in_user(request), contact=contact, decided=timezone.now(), **form.changes()
+            )
         except ValidationError as error:
             form.apply_errors(error)
         else:
@@ -337,7 +336,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         "contact": contact,
         "enquiry": found,
         "open_case": open_case,
-        "page_title": _title(f"Record decision - {contact.child.full_name}", form),
+        "page_title": page_title(f"Record decision - {contact.child.full_name}", form),
     }
     return render(request, "frontdoor/decide.html", context)
 
@@ -383,7 +382,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and sent.responded is None and form.is_valid():
         try:
             actions.answer_information_request(
-                _user(request), request=sent, response=form.cleaned_data["response"]
+                signed_in_user(request), request=sent, response=form.cleaned_data["response"]
             )
         except ValidationError as error:
             form.apply_errors(error)
@@ -395,6 +394,6 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
         "sent": sent,
         "children": list(sent.enquiry.children.all()),
         "household": list(sent.enquiry.household.all()),
-        "page_title": _title("Answer an information request", form),
+        "page_title": page_title("Answer an information request", form),
     }
     return render(request, "frontdoor/answer.html", context)

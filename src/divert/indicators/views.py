@@ -21,14 +21,10 @@ from django.views.decorators.http import require_GET
 from divert.core import audit
 from divert.core.downloads import attachment
 from divert.core.models import AuditEvent
+from divert.core.pages import page_title
 from divert.core.spreadsheet import write_csv
 from divert.indicators import queries
 from divert.indicators.forms import NOT_RECORDED, FiltersForm, IndicatorForm, MembersForm
-
-
-def _title(title: str, form: Any) -> str:
-    """GOV.UK asks for "Error: " before the page title when the form has errors."""
-    return f"Error: {title}" if form.is_bound and form.errors else title
 
 
 def _render(request: HttpRequest, template: str, form: Any, context: dict[str, Any]) -> HttpResponse:
@@ -54,7 +50,7 @@ def scorecard(request: HttpRequest) -> HttpResponse:
     """Every indicator for a period, with its target, rating, change, trend and benchmarks."""
     authority_id = queries.require_scorecard_user(request.user)
     form = FiltersForm(request.GET or None, authority_id=authority_id)
-    context: dict[str, Any] = {"page_title": _title("Performance scorecard", form)}
+    context: dict[str, Any] = {"page_title": page_title("Performance scorecard", form)}
     if not form.is_bound or form.is_valid():
         card = queries.scorecard_for(
             request.user,
@@ -119,7 +115,7 @@ def detail(request: HttpRequest, indicator_id: str) -> HttpResponse:
     context: dict[str, Any] = {
         "indicator": indicator,
         "page": page,
-        "page_title": _title(indicator.title, form),
+        "page_title": page_title(indicator.title, form),
     }
     if page:
         context |= _definition(page)
@@ -151,7 +147,7 @@ def members(request: HttpRequest, indicator_id: str) -> HttpResponse:
     form = MembersForm(request.GET or None, authority_id=authority_id)
     context: dict[str, Any] = {
         "indicator": indicator,
-        "page_title": _title(f"{indicator.title}: who is counted", form),
+        "page_title": page_title(f"{indicator.title}: who is counted", form),
     }
     if not form.is_bound or form.is_valid():
         found = queries.members_for(

@@ -10,7 +10,7 @@ the decisions. Views validate input, call a query or an action, and render.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,7 +22,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from divert.core import audit
 from divert.core.access import can, get_for_user, may_read_panels, may_run_panels, panel_meetings_for
-from divert.core.models import AuditEvent, User
+from divert.core.models import AuditEvent
+from divert.core.pages import page_title, signed_in_user
 from divert.panels import actions, queries
 from divert.panels.forms import (
     DecideProposalForm,
@@ -36,16 +37,6 @@ from divert.panels.forms import (
 )
 from divert.panels.models import EdgeOfCareProposal, PanelMeeting, ResourceRequest
 from divert.people.models import Child
-
-
-def _title(title: str, form: Any = None) -> str:
-    """GOV.UK asks for "Error: " before the page title when the form has errors."""
-    return f"Error: {title}" if form is not None and form.is_bound and form.errors else title
-
-
-def _actor(request: HttpRequest) -> User:
-    """The signed-in user (the middleware has sent anyone else to sign in)."""
-    return cast(User, request.user)
 
 
 def _reader(request: HttpRequest) -> int:
@@ -157,7 +148,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             meeting = actions.create_meeting(
-                _actor(request),
+                signed_in_user(request),
                 authority=request.user.authority,  # type: ignore[union-attr,arg-type]
                 **form.cleaned_data,
             )
@@ -168,7 +159,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "panels/meeting_form.html",
-        {"form": form, "page_title": _title("Set up a panel meeting", form)},
+        {"form": form, "page_title": page_title("Set up a panel meeting", form)},
     )
 
 
@@ -205,7 +196,7 @@ def add_to_meeting(request: HttpRequest, pk: int) -> HttpResponse:
     found = queries.get_meeting(request.user, pk)
     item = _agenda_item(request, request.POST.get("item", ""))
     try:
-        actions.add_to_meeting(_actor(request), meeting=found, item=item)
+        actions.add_to_meeting(signed_in_user(request), meeting=found, item=item)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -227,7 +218,10 @@ def propose(request: HttpRequest, child_pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             proposal = actions.propose_accommodation(
-                _actor(request), child=child, meeting=form.cleaned_data.get("meeting"), **form.changes()
+                signed_in_user(request),
+                child=child,
+                meeting=form.cleaned_data.get("meeting"),
+                **form.changes(),
             )
         except ValidationError as error:
             form.apply_errors(error)
@@ -236,7 +230,7 @@ def propose(request: HttpRequest, child_pk: int) -> HttpResponse:
     context = {
         "form": form,
         "child": child,
-        "page_title": _title(f"Propose accommodation - {child.full_name}", form),
+        "page_title": page_title(f"Propose accommodation - {child.full_name}", form),
     }
     return render(request, "panels/proposal_form.html", context)
 
@@ -273,7 +267,7 @@ def decide_proposal(request: HttpRequest, pk: int) -> HttpResponse:
         audit.record_view(request.user, found, note="Record the panel's decision")
     if request.method == "POST" and form.is_valid():
         try:
-            actions.decide_proposal(_actor(request), proposal=found, **form.cleaned_data)
+            actions.decide_proposal(signed_in_user(request), proposal=found, **form.cleaned_data)
         except ValidationError as error:
             form.apply_errors(error)
         else:
@@ -282,7 +276,7 @@ def decide_proposal(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "proposal": found,
         "child": found.child,
-        "page_title": _title(f"Record the panel's decision - {found.child.full_name}", form),
+        "page_title": page_title(f"Record the panel's decision - {found.child.full_name}", form),
     }
     return render(request, "panels/decide_proposal.html", context)
 
@@ -300,7 +294,7 @@ def request_new(request: HttpRequest, child_pk: int) -> HttpResponse:
         audit.record_view(request.user, child, note="Request resources")
     if request.method == "POST" and form.is_valid():
         try:
-            made = actions.request_resources(_actor(request), child=child, **form.cleaned_data)
+            made = actions.request_resources(signed_in_user(request), child=child, **form.cleaned_data)
         except ValidationError as error:
             form.apply_errors(error)
         else:
@@ -311,7 +305,7 @@ def request_new(request: HttpRequest, child_pk: int) -> HttpResponse:
         "form": form,
         "child": child,
         "threshold": queries.threshold(),
-        "page_title": _title(f"Request a placement - {child.full_name}", form),
+        "page_title": page_title(f"Request a placement - {child.full_name}", form),
     }
     return render(request, "panels/request_form.html", context)
 
@@ -352,7 +346,7 @@ def add_option(request: HttpRequest, pk: int) -> HttpResponse:
         audit.record_view(request.user, found, note="Add an option")
     if request.method == "POST" and form.is_valid():
         try:
-            actions.add_option(_actor(request), request=found, **form.cleaned_data)
+            actions.add_option(signed_in_user(request), request=found, **form.cleaned_data)
         except ValidationError as error:
             form.apply_errors(error)
         else:
@@ -361,7 +355,7 @@ def add_option(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "req": found,
         "child": found.child,
-        "page_title": _title(f"Add an option - {found.child.full_name}", form),
+        "page_title": page_title(f"Add an option - {found.child.full_name}", form),
     }
     return render(request, "panels/option_form.html", context)
 
@@ -383,7 +377,7 @@ def decide_resource(request: HttpRequest, pk: int) -> HttpResponse:
         audit.record_view(request.user, found, note="Record the resource panel's decision")
     if request.method == "POST" and form.is_valid():
         try:
-            actions.decide_resource(_actor(request), request=found, **form.cleaned_data)
+            actions.decide_resource(signed_in_user(request), request=found, **form.cleaned_data)
         except ValidationError as error:
             form.apply_errors(error)
         else:
@@ -392,7 +386,7 @@ def decide_resource(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "req": found,
         "child": found.child,
-        "page_title": _title(f"Record the resource panel's decision - {found.child.full_name}", form),
+        "page_title": page_title(f"Record the resource panel's decision - {found.child.full_name}", form),
     }
     return render(request, "panels/decide_resource.html", context)
 
@@ -412,7 +406,7 @@ def link_placement(request: HttpRequest, pk: int) -> HttpResponse:
         audit.record_view(request.user, found, note="Link the placement made")
     if request.method == "POST" and form.is_valid():
         try:
-            actions.link_placement(_actor(request), request=found, **form.cleaned_data)
+            actions.link_placement(signed_in_user(request), request=found, **form.cleaned_data)
         except ValidationError as error:
             form.apply_errors(error)
         else:
@@ -423,7 +417,7 @@ def link_placement(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "req": found,
         "child": found.child,
-        "page_title": _title(f"Link the placement - {found.child.full_name}", form),
+        "page_title": page_title(f"Link the placement - {found.child.full_name}", form),
     }
     return render(request, "panels/link_form.html", context)
 
@@ -444,6 +438,6 @@ def unapproved(request: HttpRequest) -> HttpResponse:
         "form": form,
         "result": result,
         "threshold": queries.threshold(),
-        "page_title": _title("Placements without approval", form),
+        "page_title": page_title("Placements without approval", form),
     }
     return render(request, "panels/unapproved.html", context)

@@ -20,14 +20,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from divert.core import audit
 from divert.core.access import can, get_for_user
 from divert.core.models import AuditEvent
+from divert.core.pages import page_title
 from divert.people import actions, queries
 from divert.people.forms import ChildForm, ChildSearchForm
 from divert.people.models import Child
-
-
-def _title(title: str, form: Any = None) -> str:
-    """GOV.UK asks for "Error: " before the page title when the form has errors."""
-    return f"Error: {title}" if form is not None and form.is_bound and form.errors else title
 
 
 def _results_page(request: HttpRequest, form: ChildSearchForm) -> dict[str, Any]:
@@ -53,7 +49,7 @@ def search(request: HttpRequest) -> HttpResponse:
     if not queries.may_search(request.user):
         raise PermissionDenied("Your role does not give access to children's records.")
     form = ChildSearchForm(request.GET or None)
-    context: dict[str, Any] = {"form": form, "page_title": _title("Find a child", form)}
+    context: dict[str, Any] = {"form": form, "page_title": page_title("Find a child", form)}
     if form.is_bound and form.is_valid():
         context |= _results_page(request, form)
         context["page_title"] = "Search results - Find a child"
@@ -97,7 +93,7 @@ def add_child(request: HttpRequest) -> HttpResponse:
             form.apply_errors(error)
         else:
             return _after_saving(request, child, f"{child.full_name} has been added")
-    context = {"form": form, "page_title": _title("Add a child", form), "heading": "Add a child"}
+    context = {"form": form, "page_title": page_title("Add a child", form), "heading": "Add a child"}
     return render(request, "people/child_form.html", context)
 
 
@@ -125,7 +121,7 @@ def edit_child(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "form": form,
         "child": child,
-        "page_title": _title(f"Edit details - {child.full_name}", form),
+        "page_title": page_title(f"Edit details - {child.full_name}", form),
         "heading": f"Edit {child.full_name}'s details",
     }
     return render(request, "people/child_form.html", context)

@@ -18,16 +18,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from divert.core import audit
 from divert.core.downloads import attachment
 from divert.core.models import AuditEvent
+from divert.core.pages import page_title
 from divert.core.spreadsheet import write_csv
 from divert.returns import actions, queries, uploads
 from divert.returns.forms import UploadForm
 from divert.returns.models import ReturnJob
 
 RECENT_JOBS = 10
-
-
-def _title(title: str, form: Any = None) -> str:
-    return f"Error: {title}" if form is not None and form.is_bound and form.errors else title
 
 
 @require_GET
@@ -88,7 +85,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             return redirect("returns:job", pk=job.pk)
     context = {
         "form": form,
-        "page_title": _title("Upload SSDA903 files", form),
+        "page_title": page_title("Upload SSDA903 files", form),
         "max_mb": uploads.max_bytes() // 2**20,
     }
     status = 400 if form.is_bound and form.errors else 200
