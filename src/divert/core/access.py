@@ -221,3 +221,32 @@ def may_read_casework(user: User | Any) -> bool:
     from divert.core.roles import CASEWORK_READERS
 
     return _signed_in_with(user, CASEWORK_READERS)
+
+
+# --- Children in care: placement review and chronology (issue 6) ----------------------------
+#
+# The placement review's lists and plans are about children and are narrowed by ``restrict``;
+# these say only who may open the pages and who may record the meeting's decisions. Early
+# warning and permanence use ``may_read_casework`` to read and ``can(user, "change", child)``
+# to write, like the other casework pages.
+
+
+def may_read_placement_review(user: User | Any) -> bool:
+    """Whether ``user`` may open the placement review programme, its meetings and the savings."""
+    from divert.core.roles import PLACEMENT_REVIEW_READERS
+
+    return _signed_in_with(user, PLACEMENT_REVIEW_READERS)
+
+
+def may_run_placement_review(user: User | Any) -> bool:
+    """Whether ``user`` may hold a placement review meeting and record its decisions and plans."""
+    from divert.core.roles import PLACEMENT_REVIEW_MEMBERS
+
+    return _signed_in_with(user, PLACEMENT_REVIEW_MEMBERS)
+
+
+def may_read_chronology(user: User | Any, child: models.Model) -> bool:
+    """Whether ``user`` may read this child's chronology: a caseworking role that may view the child."""
+    from divert.core.roles import CHRONOLOGY_READERS
+
+    return _signed_in_with(user, CHRONOLOGY_READERS) and can(user, "view", child)

@@ -76,3 +76,17 @@ PANEL_READERS = PANEL_MEMBERS | {Role.SOCIAL_WORKER, Role.MASH_OFFICER, Role.ANA
 CASEWORK_READERS = frozenset(
     {Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.MASH_OFFICER, Role.HEAD_OF_SERVICE, Role.ANALYST}
 )
+
+# The fortnightly placement review (children in care not in a permanent placement, most costly
+# first, and their step-down plans): team managers and the head of service sit on it and record
+# its decisions; social workers read their own children's plans; the analyst and finance read it
+# for the savings. Every list is still narrowed by ``restrict``.
+PLACEMENT_REVIEW_MEMBERS = frozenset({Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE})
+PLACEMENT_REVIEW_READERS = PLACEMENT_REVIEW_MEMBERS | {Role.SOCIAL_WORKER, Role.ANALYST, Role.FINANCE}
+
+# A child's chronology is the whole narrative of their record, gathered in one place: it is for
+# the people who work the child's case (within their scope), not for figures. Partner agencies,
+# analysts, finance and administrators do not read it.
+CHRONOLOGY_READERS = frozenset(
+    {Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.MASH_OFFICER, Role.HEAD_OF_SERVICE}
+)

@@ -10,6 +10,7 @@ authority is written all or nothing, and one audit event of action ``load`` reco
 from __future__ import annotations
 
 import hashlib
+import random
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -59,7 +60,11 @@ from divert.people.models import Allocation, Child, FamilyMember, Locality, Prof
 from divert.synth import reference, targets
 from divert.synth.authorities import AuthoritySpec
 from divert.synth.bulk import insert, reserve
+from divert.synth.chronology_history import add_significant_events
+from divert.synth.permanence_history import add_permanence
 from divert.synth.records import AuthorityData
+from divert.synth.stability_history import add_stability
+from divert.synth.stepdown_history import add_placement_reviews
 from divert.synth.timeline import Window
 
 R = TypeVar("R")
@@ -188,6 +193,7 @@ def write_authority(spec: AuthoritySpec, data: AuthorityData, window: Window, se
         _front_door(data, ids)
         _care(data, ids)
         _panels(authority, data, ids)
+        _casework_history(authority, window, seed)
         audit.record(
             None,
             AuditEvent.Action.LOAD,
@@ -197,6 +203,15 @@ def write_authority(spec: AuthoritySpec, data: AuthorityData, window: Window, se
             f"{window.start:%d/%m/%Y} to {window.today:%d/%m/%Y}",
         )
     return authority
+
+
+def _casework_history(authority: Authority, window: Window, seed: int) -> None:
+    """The history written from the register itself (issue 6): each from a stream of its own."""
+    base = f"{seed}-{authority.code}"
+    add_stability(authority, window, random.Random(f"{base}-stability"))
+    add_permanence(authority, window, random.Random(f"{base}-permanence"))
+    add_placement_reviews(authority, window, random.Random(f"{base}-placement-review"))
+    add_significant_events(authority, window, random.Random(f"{base}-chronology"))
 
 
 def write_reference(window: Window) -> None:
