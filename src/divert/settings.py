@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "divert.care",
     "divert.carers",
     "divert.panels",
+    "divert.stepdown",
+    "divert.permanence",
+    "divert.chronology",
     "divert.synth",
     "divert.returns",
     "divert.indicators",
@@ -156,6 +159,11 @@ DIVERT = {
     # The follow-up of an edge-of-care panel's decision: was the child accommodated within these months?
     "PANEL_FOLLOW_UP_MONTHS": (3, 12),
     "PLAN_REVIEW_MONTHS": (9, 12, 18),  # months into a CP or CIN plan when it is reviewed
+    # Adoption scorecard thresholds in days (DfE, set for 2013-16): A1 entering care to moving in
+    # with the adoptive family, A2 placement order to match, A10 as A1 adjusted for foster carer adoptions.
+    "ADOPTION_THRESHOLDS": {"A1": 426, "A2": 121, "A10": 426},
+    # A step-down plan's saving is its weekly difference times these weeks (full-year effect).
+    "STEP_DOWN_SAVING_WEEKS": envint("DIVERT_STEP_DOWN_SAVING_WEEKS", 52),
 }
 
 # The scorecard keeps each authority's register as frames in every web process, per register

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-from tests.access import Page, care, cases, earlyhelp, frontdoor, panels
+from tests.access import Page, care, cases, chronology, earlyhelp, frontdoor, panels, permanence, stepdown
 
 DOMAIN_ROWS: dict[Page, tuple[str, ...]] = {}
-for rows in (frontdoor.ROWS, earlyhelp.ROWS, cases.ROWS, panels.ROWS, care.ROWS):
+for rows in (
+    frontdoor.ROWS,
+    earlyhelp.ROWS,
+    cases.ROWS,
+    panels.ROWS,
+    care.ROWS,
+    stepdown.ROWS,
+    permanence.ROWS,
+    chronology.ROWS,
+):
     assert not DOMAIN_ROWS.keys() & rows.keys(), "a page is in two domains' rows"
     DOMAIN_ROWS |= rows

@@ -1,4 +1,5 @@
-"""Every write about a child in care: SSDA903 episodes, moves, reviews, visits and missing periods.
+"""Every write about a child in care: SSDA903 episodes, moves, reviews, visits, missing periods,
+planned end dates, and the early warning (placements at risk, team-around-the-child meetings).
 
 The episode rules live here so that they hold on every database: a child's episodes never
 overlap (PostgreSQL also refuses it with an exclusion constraint, SQLite relies on this
@@ -17,7 +18,15 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 
 from divert.care import rules
-from divert.care.models import Episode, LookedAfterReview, MissingEpisode, Provider, Visit
+from divert.care.models import (
+    Episode,
+    LookedAfterReview,
+    MissingEpisode,
+    PlacementRiskFlag,
+    Provider,
+    TeamAroundChildMeeting,
+    Visit,
+)
 from divert.care.rules import describe_period, long_date
 from divert.carers.models import FosterHousehold
 from divert.core.actions import (
@@ -25,11 +34,12 @@ from divert.core.actions import (
     audited_create,
     audited_update,
     day_problems,
+    lock,
     lock_child,
     refuse,
     renamed,
 )
-from divert.core.codes import ADOPTION_PLACEMENTS, FOSTER_PLACEMENTS
+from divert.core.codes import ADOPTION_PLACEMENTS, FOSTER_PLACEMENTS, SHORT_BREAK_STATUSES
 from divert.people.models import Child
 
 if TYPE_CHECKING:
@@ -432,3 +442,141 @@ def end_missing(actor: User | None, *, missing: MissingEpisode, end: dt.date) ->
         refuse({"end": "The child cannot return before they went missing"})
     refuse(day_problems(missing.child, "end", end))
     return audited_update(actor, missing, {"end": end})
+
+
+# Early warning: placements at risk and team-around-the-child meetings
+
+
+def _by(actor: User | None) -> User | None:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _placement_on(child: Child, day: dt.date) -> Episode | None:
+    """The placement the child was in on ``day`` (a short break is not a placement)."""
+    for episode in Episode.objects.filter(child=child, decom__lte=day).exclude(ls__in=SHORT_BREAK_STATUSES):
+        if episode.is_open_on(day):
+            return episode
+    return None
+
+
+def _flag_problems(
+    child: Child, raised: dt.date, raised_by: str, reason: str
+) -> tuple[Problems, Episode | None]:
+    problems = day_problems(child, "raised", raised)
+    episode = None
+    if not problems:
+        episode = _placement_on(child, raised)
+        if episode is None:
+            problems["raised"] = f"{child.first_name} was not in a placement on {long_date(raised)}"
+        elif (open_flag := episode.risk_flags.filter(resolved__isnull=True).first()) is not None:
+            problems["raised"] = (
+                f"This placement is already flagged at risk since {long_date(open_flag.raised)}; "
+                "resolve that flag or record a meeting about it"
+            )
+    if raised_by not in PlacementRiskFlag.RaisedBy.values:
+        problems["raised_by"] = "Choose who raised the risk"
+    if not reason.strip():
+        problems["reason"] = "Say why the placement is at risk"
+    return problems, episode
+
+
+@transaction.atomic
+def flag_placement_at_risk(
+    actor: User | None, *, child: Child, raised: dt.date, raised_by: str, reason: str
+) -> PlacementRiskFlag:
+    """Flag the placement the child was in on ``raised`` as at risk of breaking down.
+
+    One open flag per placement: a second worry about the same placement belongs to the flag
+    already raised (and its team-around-the-child meeting), not a list of duplicates.
+    """
+    lock_child(child)
+    problems, episode = _flag_problems(child, raised, raised_by, reason)
+    refuse(problems)
+    flag = PlacementRiskFlag(
+        child=child,
+        episode=episode,
+        raised=raised,
+        raised_by=raised_by,
+        reason=reason.strip(),
+        recorded_by=_by(actor),
+    )
+    return audited_create(actor, flag)
+
+
+@transaction.atomic
+def resolve_flag(
+    actor: User | None, *, flag: PlacementRiskFlag, resolved: dt.date, outcome: str, outcome_note: str = ""
+) -> PlacementRiskFlag:
+    """Close an at-risk flag with how it ended: the placement held, the child moved, or care ended."""
+    lock(flag)
+    problems: Problems = {}
+    if flag.resolved is not None:
+        problems["resolved"] = f"This flag was already resolved on {long_date(flag.resolved)}"
+    elif resolved < flag.raised:
+        problems["resolved"] = f"The date cannot be before the flag was raised on {long_date(flag.raised)}"
+    else:
+        problems |= day_problems(flag.child, "resolved", resolved)
+    if outcome not in PlacementRiskFlag.Outcome.values:
+        problems["outcome"] = "Choose the outcome"
+    refuse(problems)
+    changes = {"resolved": resolved, "outcome": outcome, "outcome_note": outcome_note.strip()}
+    return audited_update(actor, flag, changes)
+
+
+def _meeting_problems(
+    child: Child, date: dt.date, reason: str, flag: PlacementRiskFlag | None, next_meeting: dt.date | None
+) -> Problems:
+    problems = day_problems(child, "date", date)
+    if not problems and child.team_around_child_meetings.filter(date=date).exists():
+        problems["date"] = f"A team around the child meeting on {long_date(date)} is already recorded"
+    if reason not in TeamAroundChildMeeting.Reason.values:
+        problems["reason"] = "Choose what the meeting answers"
+    elif reason == TeamAroundChildMeeting.Reason.AT_RISK and flag is None:
+        problems["flag"] = "Choose the at-risk flag the meeting answers"
+    elif reason != TeamAroundChildMeeting.Reason.AT_RISK and flag is not None:
+        problems["flag"] = "A meeting about moves does not answer a flag"
+    if flag is not None and flag.child_id != child.pk:
+        problems["flag"] = f"Choose one of {child.first_name}'s flags"
+    elif flag is not None and "date" not in problems and date < flag.raised:
+        problems["date"] = f"The meeting cannot be before the flag was raised on {long_date(flag.raised)}"
+    if next_meeting is not None and next_meeting <= date:
+        problems["next_meeting"] = "The next meeting must be after this one"
+    return problems
+
+
+@transaction.atomic
+def record_team_meeting(
+    actor: User | None,
+    *,
+    child: Child,
+    date: dt.date,
+    reason: str,
+    attendees: str,
+    agreed: str,
+    flag: PlacementRiskFlag | None = None,
+    next_meeting: dt.date | None = None,
+) -> TeamAroundChildMeeting:
+    """Record a team-around-the-child meeting held to support a placement, and what it agreed.
+
+    Peterborough: a "Team around the Child" meeting "which includes all relevant staff and
+    plans made to support the placement". Who came and what was agreed are required: a
+    meeting without them is no evidence that support was planned.
+    """
+    lock_child(child)
+    problems = _meeting_problems(child, date, reason, flag, next_meeting)
+    if not attendees.strip():
+        problems["attendees"] = "Enter who attended"
+    if not agreed.strip():
+        problems["agreed"] = "Enter what was agreed"
+    refuse(problems)
+    meeting = TeamAroundChildMeeting(
+        child=child,
+        date=date,
+        reason=reason,
+        flag=flag,
+        attendees=attendees.strip(),
+        agreed=agreed.strip(),
+        next_meeting=next_meeting,
+        recorded_by=_by(actor),
+    )
+    return audited_create(actor, meeting)

@@ -3,6 +3,8 @@
 The episode is the unit of truth: every figure about children in care (counts, starts,
 ceases, moves, stability, spend) is derived from these dated rows, so that any figure can be
 recomputed "as at" any date. A new episode starts whenever legal status or placement changes.
+The early warning adds what the episodes cannot say: a placement flagged at risk of breaking
+down, and the team-around-the-child meetings held to support it.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 
 from divert.core.access import RestrictedQuerySet
@@ -383,3 +386,127 @@ class PreviousPermanenceOrder(models.Model):
 
     def __str__(self) -> str:
         return f"Previous permanence {self.option}"
+
+
+class RiskRaisedBy(models.TextChoices):
+    """Who saw that a placement may break down (the seeds name foster carers and social workers)."""
+
+    FOSTER_CARER = "foster_carer", "Foster carer"
+    RESIDENTIAL_STAFF = "residential_staff", "Residential staff"
+    SOCIAL_WORKER = "social_worker", "Social worker"
+    OTHER_PROFESSIONAL = "other_professional", "Other professional"
+
+
+class RiskOutcome(models.TextChoices):
+    """How an at-risk flag ended."""
+
+    STABILISED = "stabilised", "Placement stabilised"
+    MOVED = "moved", "Child moved placement"
+    ENDED = "ended", "Care or the placement ended"
+
+
+class MeetingReason(models.TextChoices):
+    """The early warning a team-around-the-child meeting answers."""
+
+    AT_RISK = "at_risk", "Placement flagged at risk of breaking down"
+    MOVED = "moved", "One or more placement moves in the last 12 months"
+    NEAR_THREE = "near_three", "One move away from three placements in the year"
+
+
+class PlacementRiskFlag(models.Model):
+    """A placement someone close to it fears may break down: the early warning the seeds ask for.
+
+    Peterborough: "Potential placement breakdowns should be identified by foster carers and
+    social workers" and a team around the child convened to support the placement. The flag
+    is on one episode (the placement as it stood when raised) and stays open until someone
+    records how it ended: the placement stabilised, the child moved, or care ended.
+    """
+
+    RaisedBy = RiskRaisedBy
+    Outcome = RiskOutcome
+
+    child_path = "child"
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="placement_risk_flags")
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="risk_flags")
+    raised = models.DateField("Date raised")
+    raised_by = models.CharField("Raised by", max_length=20, choices=RaisedBy.choices)
+    reason = models.TextField("Why the placement is at risk")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved = models.DateField("Date resolved", null=True, blank=True)
+    outcome = models.CharField(max_length=12, choices=Outcome.choices, blank=True)
+    outcome_note = models.TextField("What happened", blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["child", "-raised", "-pk"]
+        verbose_name = "placement at-risk flag"
+        constraints = [
+            models.CheckConstraint(
+                name="risk_flag_resolved_on_or_after_raised",
+                condition=models.Q(resolved__isnull=True) | models.Q(resolved__gte=models.F("raised")),
+            ),
+            models.CheckConstraint(
+                name="risk_flag_resolved_has_outcome",
+                condition=(models.Q(resolved__isnull=True) & models.Q(outcome=""))
+                | (models.Q(resolved__isnull=False) & ~models.Q(outcome="")),
+            ),
+            _in_choices("raised_by", RiskRaisedBy),
+            _in_choices("outcome", RiskOutcome, blank=True),
+        ]
+        indexes = [models.Index(fields=["resolved"])]
+
+    def __str__(self) -> str:
+        return f"Placement at risk from {self.raised:%d/%m/%Y}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved is None
+
+
+class TeamAroundChildMeeting(models.Model):
+    """A team-around-the-child meeting held to support a placement, with what it agreed.
+
+    Each answers one early warning: an at-risk flag (``flag``), or the child's moves in the
+    last 12 months. The early-warning lists show, for each child, whether one has been held
+    since the warning began.
+    """
+
+    Reason = MeetingReason
+
+    child_path = "child"
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="team_around_child_meetings")
+    date = models.DateField("Date of the meeting")
+    reason = models.CharField("What the meeting answers", max_length=12, choices=Reason.choices)
+    flag = models.ForeignKey(
+        PlacementRiskFlag, null=True, blank=True, on_delete=models.PROTECT, related_name="meetings"
+    )
+    attendees = models.TextField("Who attended")
+    agreed = models.TextField("What was agreed", help_text="The actions, who does each and by when")
+    next_meeting = models.DateField("Next meeting", null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["child", "-date", "-pk"]
+        verbose_name = "team around the child meeting"
+        constraints = [
+            models.CheckConstraint(
+                name="tac_flag_only_for_at_risk",
+                condition=(models.Q(reason="at_risk") & models.Q(flag__isnull=False))
+                | (~models.Q(reason="at_risk") & models.Q(flag__isnull=True)),
+            ),
+            models.CheckConstraint(
+                name="tac_next_meeting_after_date",
+                condition=models.Q(next_meeting__isnull=True) | models.Q(next_meeting__gt=models.F("date")),
+            ),
+            _in_choices("reason", MeetingReason),
+        ]
+
+    def __str__(self) -> str:
+        return f"Team around the child meeting {self.date:%d/%m/%Y}"

@@ -1,4 +1,4 @@
-"""Reads for the children-in-care statutory clocks page.
+"""Reads for the children-in-care pages: statutory clocks, placement end dates and the early warning.
 
 Every read goes through ``.restrict(user, "view")``, so the page lists only the children the
 user may see. The clocks come from ``core.clocks``; "today" is a parameter so tests can fix it.
@@ -16,9 +16,17 @@ from typing import Any
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from divert.care.models import Episode, LookedAfterReview, Visit
+from divert.care.models import (
+    Episode,
+    LookedAfterReview,
+    PlacementRiskFlag,
+    TeamAroundChildMeeting,
+    Visit,
+)
+from divert.care.moves import recent_moves
 from divert.cases.models import ChildProtectionPlan, Conference
 from divert.cases.queries import Filters
+from divert.core.access import get_for_user
 from divert.core.clocks import cp_review_conference_due, la_review_due, visit_due
 from divert.core.codes import INDEPENDENT_PROVIDERS, LONG_TERM_FOSTER, SHORT_BREAK_STATUSES
 from divert.people.models import Allocation, Child
@@ -249,6 +257,16 @@ class EndDates:
     ending_soon: list[Episode]
     independent: list[Episode]
 
+    @property
+    def child_ids(self) -> set[int]:
+        return {e.child_id for e in [*self.without_end, *self.ending_soon, *self.independent]}
+
+
+def writable_children(user: Any, child_ids: Any) -> set[int]:
+    """Which of these children the user may change, in one query (for the rows' "Change" links)."""
+    found = Child.objects.restrict(user, "change").filter(pk__in=list(child_ids))
+    return set(found.values_list("pk", flat=True))
+
 
 def end_dates(user: Any, today: dt.date | None = None) -> EndDates:
     """The current placements of the children the user may see, in the three lists the seeds ask for.
@@ -274,4 +292,147 @@ def end_dates(user: Any, today: dt.date | None = None) -> EndDates:
             key=lambda e: (e.planned_end, e.pk),
         ),
         independent=[e for e in current if e.place_provider in INDEPENDENT_PROVIDERS],
+    )
+
+
+# --- Early warning ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WarningRow:
+    """One child on an early-warning list: why, since when, and whether the team has met since.
+
+    ``since`` is the day the warning began: the first move in the 12 months (the child joined the
+    "moved" list), the second (one move away from three), or the day the flag was raised. A
+    team-around-the-child meeting on or after that day is ``meeting``; ``None`` means none yet.
+    """
+
+    child: Child
+    episode: Episode | None
+    moves: int
+    since: dt.date
+    worker: str
+    team: str
+    meeting: dt.date | None
+    may_change: bool
+    flag: PlacementRiskFlag | None = None
+
+
+@dataclass
+class EarlyWarning:
+    """The three early-warning lists of the children the user may see."""
+
+    today: dt.date
+    moved: list[WarningRow]
+    near_three: list[WarningRow]
+    at_risk: list[WarningRow]
+
+    @property
+    def counts(self) -> list[tuple[str, str, int, int]]:
+        """(anchor, label, children, of whom without a meeting since) for the figures at the top."""
+        return [
+            (anchor, label, len(rows), sum(row.meeting is None for row in rows))
+            for anchor, label, rows in (
+                ("moved", "Moved in the last 12 months", self.moved),
+                ("near-three", "One move away from three", self.near_three),
+                ("at-risk", "Placements flagged at risk", self.at_risk),
+            )
+        ]
+
+
+def _meeting_since(held: list[dt.date], since: dt.date) -> dt.date | None:
+    """The latest meeting on or after ``since``, if any."""
+    after = [day for day in held if day >= since]
+    return max(after) if after else None
+
+
+def _name_order(row: WarningRow) -> tuple[Any, ...]:
+    return (row.child.last_name, row.child.first_name, row.child.pk)
+
+
+def early_warning(
+    user: Any, authority_id: int, filters: Filters, today: dt.date | None = None
+) -> EarlyWarning:
+    """Children with moves in the last 12 months, those one move from three, and open at-risk flags.
+
+    Peterborough: "A list of all children who have already had one placement move or more should
+    be identified ... so that the team manager can be vigilant", and placements at risk of
+    breaking down met by a team around the child. Moves are counted by ``care.moves`` (the
+    stability indicators' own count); every list is narrowed by ``restrict`` and the filter.
+    """
+    today = today or timezone.localdate()
+    current = {
+        e.child_id: e
+        for e in Episode.objects.restrict(user, "view")
+        .filter(open_on(today, "decom", "dec"), filters.condition(today))
+        .exclude(ls__in=SHORT_BREAK_STATUSES)
+        .select_related("child", "provider")
+        .annotate(**_worker_annotations(today))
+    }
+    flags = list(
+        PlacementRiskFlag.objects.restrict(user, "view")
+        .filter(filters.condition(today), resolved__isnull=True, raised__lte=today)
+        .select_related("child", "episode", "episode__provider")
+        .annotate(**_worker_annotations(today))
+    )
+    moves = recent_moves(user, authority_id, current, today)
+    ids = set(moves) | {flag.child_id for flag in flags}
+    held = _dates_by_child(
+        TeamAroundChildMeeting.objects.restrict(user, "view").filter(child_id__in=ids, date__lte=today)
+    )
+    writable = writable_children(user, ids)
+
+    def row(child_id: int, since: dt.date, flag: PlacementRiskFlag | None = None) -> WarningRow:
+        source: Any = flag if flag is not None else current[child_id]
+        return WarningRow(
+            child=source.child,
+            episode=current.get(child_id, flag.episode if flag is not None else None),
+            moves=len(moves.get(child_id, [])),
+            since=since,
+            worker=source.worker_name or "",
+            team=source.team_name or "",
+            meeting=_meeting_since(held[child_id], since),
+            may_change=child_id in writable,
+            flag=flag,
+        )
+
+    moved = [row(child_id, days[0]) for child_id, days in moves.items()]
+    near = [row(child_id, days[1]) for child_id, days in moves.items() if len(days) == 2]
+    at_risk = [row(flag.child_id, flag.raised, flag) for flag in flags]
+    return EarlyWarning(
+        today=today,
+        moved=sorted(moved, key=lambda r: (-r.moves, r.meeting is not None, *_name_order(r))),
+        near_three=sorted(near, key=lambda r: (r.meeting is not None, *_name_order(r))),
+        at_risk=sorted(at_risk, key=lambda r: (r.meeting is not None, r.since, *_name_order(r))),
+    )
+
+
+def child_flags(user: Any, child: Child) -> list[PlacementRiskFlag]:
+    """The child's at-risk flags, open ones first, for choosing what a meeting answers."""
+    found = PlacementRiskFlag.objects.restrict(user, "view").filter(child=child).select_related("episode")
+    return sorted(found, key=lambda flag: (not flag.is_open, -flag.raised.toordinal(), -flag.pk))
+
+
+def get_flag(user: Any, pk: int) -> PlacementRiskFlag:
+    """One flag the user may see (the same 404 as a missing one), with its meetings."""
+    queryset = PlacementRiskFlag.objects.select_related(
+        "child", "episode", "episode__provider", "recorded_by"
+    )
+    return get_for_user(queryset, user, "view", pk=pk)
+
+
+def get_meeting(user: Any, pk: int) -> TeamAroundChildMeeting:
+    """One team-around-the-child meeting the user may see (the same 404 as a missing one)."""
+    queryset = TeamAroundChildMeeting.objects.select_related("child", "flag", "recorded_by")
+    return get_for_user(queryset, user, "view", pk=pk)
+
+
+def current_placement(child: Child, today: dt.date | None = None) -> Episode | None:
+    """The child's placement today (a short break is not a placement), for the flag form."""
+    today = today or timezone.localdate()
+    return (
+        Episode.objects.filter(open_on(today, "decom", "dec"), child=child)
+        .exclude(ls__in=SHORT_BREAK_STATUSES)
+        .select_related("provider")
+        .first()
     )
