@@ -245,8 +245,13 @@ def may_run_placement_review(user: User | Any) -> bool:
     return _signed_in_with(user, PLACEMENT_REVIEW_MEMBERS)
 
 
-def may_read_chronology(user: User | Any, child: models.Model) -> bool:
-    """Whether ``user`` may read this child's chronology: a caseworking role that may view the child."""
+def may_read_chronologies(user: User | Any) -> bool:
+    """Whether ``user``'s role reads chronologies at all (checked before any child is looked up)."""
     from divert.core.roles import CHRONOLOGY_READERS
 
-    return _signed_in_with(user, CHRONOLOGY_READERS) and can(user, "view", child)
+    return _signed_in_with(user, CHRONOLOGY_READERS)
+
+
+def may_read_chronology(user: User | Any, child: models.Model) -> bool:
+    """Whether ``user`` may read this child's chronology: a caseworking role that may view the child."""
+    return may_read_chronologies(user) and can(user, "view", child)

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from divert.core import audit
-from divert.core.access import can, get_for_user
+from divert.core.access import can, get_for_user, may_read_chronology
 from divert.core.models import AuditEvent
 from divert.core.pages import page_title
 from divert.people import actions, queries
@@ -66,6 +66,7 @@ def child_summary(request: HttpRequest, pk: int) -> HttpResponse:
         "summary": summary,
         "child": summary.child,
         "can_change": can(request.user, "change", summary.child),
+        "can_read_chronology": may_read_chronology(request.user, summary.child),
         "page_title": summary.child.full_name,
     }
     return render(request, "people/child.html", context)
