@@ -13,7 +13,7 @@ import hashlib
 import random
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.apps import apps
 from django.db import connection, models, transaction
@@ -152,16 +152,37 @@ def flush_register() -> None:
 
 
 def _dependants(register: set[type[models.Model]]) -> list[type[models.Model]]:
-    """Models outside the register (other than users and audit) with a foreign key into it."""
-    out = []
+    """Models outside the register (other than users and audit) with a foreign key into it, each
+    before any dependant it points at (a meeting before the flag it answers), so that a
+    protected link never stops the flush."""
+    found = []
     for model in apps.get_models():
         if model in register or model in {User, AuditEvent, Authority}:
             continue
-        if any(
-            f.is_relation and f.many_to_one and f.related_model in register for f in model._meta.get_fields()
-        ):
-            out.append(model)
-    return out
+        if any(_points_at(model, register)):
+            found.append(model)
+    ordered: list[type[models.Model]] = []
+
+    def visit(model: type[models.Model], seen: frozenset[type[models.Model]]) -> None:
+        if model in ordered or model in seen:
+            return
+        for other in found:
+            if other is not model and model in set(_points_at(other, {model})):
+                visit(other, seen | {model})
+        ordered.append(model)
+
+    for model in found:
+        visit(model, frozenset())
+    return ordered
+
+
+def _points_at(model: type[models.Model], targets: set[type[models.Model]]) -> list[type[models.Model]]:
+    """The models in ``targets`` that ``model`` has a foreign key to."""
+    return [
+        cast(type[models.Model], f.related_model)
+        for f in model._meta.get_fields()
+        if f.is_relation and f.many_to_one and f.related_model in targets
+    ]
 
 
 def _bulk(

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import polars as pl
+from django.conf import settings
 
 from divert.core.codes import ADOPTED, ADOPTION_PLACEMENTS, SPECIAL_GUARDIANSHIP
 from divert.indicators.catalogue import Agg, Good, Indicator, Kind, Section, Unit, register
 from divert.indicators.defs._clock import dated_in
 from divert.indicators.frames import Frames
 from divert.indicators.shared import care_episodes, counted
+
+#: The adoption scorecard's thresholds, held once in settings (the adoption tracker reads them too).
+_THRESHOLDS = cast(dict[str, int], settings.DIVERT["ADOPTION_THRESHOLDS"])
 
 DFE_CLA = "DfE statistics: Children looked after in England including adoptions (methodology)."
 SCORECARD = "DfE adoption scorecard (thresholds set for 2013-16)."
@@ -145,7 +151,7 @@ register(
         good=Good.DOWN,
         kind=Kind.FLOW,
         facts=_care_to_adopters,
-        target=426,
+        target=_THRESHOLDS["A1"],
         tolerance=60,
         numerator_label="Days (total)",
         denominator_label="Children adopted",
@@ -211,7 +217,7 @@ register(
         good=Good.DOWN,
         kind=Kind.FLOW,
         facts=_order_to_match,
-        target=121,
+        target=_THRESHOLDS["A2"],
         tolerance=30,
         numerator_label="Days (total)",
         denominator_label="Children matched",
