@@ -17,6 +17,8 @@ from divert.care.models import (
     Episode,
     LookedAfterReview,
     MissingEpisode,
+    PlacementRiskFlag,
+    TeamAroundChildMeeting,
     Visit,
 )
 from divert.cases.models import (
@@ -34,6 +36,7 @@ from divert.earlyhelp.models import EarlyHelpEpisode
 from divert.frontdoor.models import Contact, Enquiry, Referral
 from divert.panels.models import EdgeOfCareProposal, PanelMeeting, ResourceRequest
 from divert.people.models import Child, Locality, Professional
+from divert.stepdown.models import Decision, PlacementReviewMeeting
 
 D = dt.date
 
@@ -63,8 +66,12 @@ EXPECTED: list[tuple[str, dt.date, str]] = [
     ("visit", D(2024, 4, 15), "Statutory visit"),
     ("significant", D(2024, 5, 5), "Interim care order hearing"),
     ("placement", D(2024, 6, 1), "Placement moved"),
-    ("missing", D(2024, 7, 1), "Missing from placement"),
     ("care", D(2024, 9, 1), "Legal status changed"),
+    ("placement_review", D(2024, 6, 20), "Placement review: stay"),
+    ("missing", D(2024, 7, 1), "Missing from placement"),
+    ("stability", D(2024, 8, 1), "Placement flagged at risk by the social worker"),
+    ("stability", D(2024, 8, 5), "Team around the child meeting"),
+    ("stability", D(2024, 8, 20), "At-risk flag resolved: placement stabilised"),
     ("permanence", D(2024, 10, 1), "Decision that the child should be placed for adoption"),
     ("care", D(2025, 5, 1), "Left care"),
     ("referral", D(2025, 6, 1), "Children in need episode closed"),
@@ -212,6 +219,36 @@ def build_record(child: Child, user: User) -> dict[str, object]:
     )
     records["adoption"] = AdoptionRecord.objects.create(child=child, decision=D(2024, 10, 1))
     records["leaver"] = CareLeaverContact.objects.create(child=child, date=D(2025, 6, 20), in_touch="YES")
+    moved = records["episodes"][1]
+    review = PlacementReviewMeeting.objects.create(
+        authority=child.authority, date=D(2024, 6, 20), chair="Tom"
+    )
+    records["placement_review"] = Decision.objects.create(
+        meeting=review,
+        child=child,
+        episode=moved,
+        weekly_cost=moved.weekly_cost,
+        outcome=Decision.Outcome.STAY,
+        reason="Settled with carers who can keep her long term.",
+        next_review=D(2024, 9, 20),
+    )
+    records["flag"] = flag = PlacementRiskFlag.objects.create(
+        child=child,
+        episode=moved,
+        raised=D(2024, 8, 1),
+        raised_by=PlacementRiskFlag.RaisedBy.SOCIAL_WORKER,
+        reason="Carers struggling after the missing episode.",
+        resolved=D(2024, 8, 20),
+        outcome=PlacementRiskFlag.Outcome.STABILISED,
+    )
+    records["tac"] = TeamAroundChildMeeting.objects.create(
+        child=child,
+        date=D(2024, 8, 5),
+        reason=TeamAroundChildMeeting.Reason.AT_RISK,
+        flag=flag,
+        attendees="Carers, school, social worker",
+        agreed="Respite weekend; school mentor.",
+    )
     records["event"] = SignificantEvent.objects.create(
         child=child,
         date=D(2024, 5, 5),

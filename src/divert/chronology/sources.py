@@ -12,13 +12,12 @@ Other apps provide their own sources as a module with ``entries(child)`` (:data:
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-from collections.abc import Callable, Iterable, Iterator
-from types import ModuleType
+from collections.abc import Callable, Iterator
 
 from django.urls import reverse
 from django.utils import timezone
 
+from divert.care import chronology as care_chronology
 from divert.care.models import (
     AdoptionRecord,
     CareLeaverContact,
@@ -43,14 +42,16 @@ from divert.earlyhelp.models import EarlyHelpEpisode
 from divert.frontdoor.models import Contact, Referral
 from divert.panels.models import EdgeOfCareProposal, ResourceRequest
 from divert.people.models import Child
+from divert.permanence import chronology as permanence_chronology
+from divert.stepdown import chronology as stepdown_chronology
 
 Source = Callable[[Child], list[Entry]]
 
-#: Modules of other apps that give ``entries(child) -> list[Entry]``; one not installed yet is skipped.
-APP_SOURCES: tuple[str, ...] = (
-    "divert.stepdown.chronology",
-    "divert.care.chronology",
-    "divert.permanence.chronology",
+#: Other apps' sources: each app that owns a kind of record about a child says what it means.
+APP_SOURCES: tuple[Source, ...] = (
+    stepdown_chronology.entries,
+    care_chronology.entries,
+    permanence_chronology.entries,
 )
 
 
@@ -466,20 +467,8 @@ SOURCES: tuple[Source, ...] = (
 )
 
 
-def app_modules(names: Iterable[str] = APP_SOURCES) -> list[ModuleType]:
-    """Other apps' chronology modules, skipping any not written yet."""
-    found = []
-    for name in names:
-        try:
-            found.append(importlib.import_module(name))
-        except ModuleNotFoundError as error:
-            if error.name != name:  # the module exists but something it imports is missing: a real bug
-                raise
-    return found
-
-
 def all_sources() -> list[Source]:
-    return [*SOURCES, *(module.entries for module in app_modules())]
+    return [*SOURCES, *APP_SOURCES]
 
 
 def entries_for(child: Child) -> list[Entry]:
@@ -489,7 +478,7 @@ def entries_for(child: Child) -> list[Entry]:
     sources (permanence gives the adoption steps, linked to its own page), the app's entry wins:
     the app that owns the record knows best what to say about it and where to show it.
     """
-    from_apps = [entry for module in app_modules() for entry in module.entries(child)]
+    from_apps = [entry for source in APP_SOURCES for entry in source(child)]
     claimed = {(entry.source, entry.kind, entry.date) for entry in from_apps}
     own = [entry for source in SOURCES for entry in source(child)]
     return [*from_apps, *(entry for entry in own if (entry.source, entry.kind, entry.date) not in claimed)]
