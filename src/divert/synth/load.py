@@ -62,6 +62,7 @@ from divert.synth.authorities import AuthoritySpec
 from divert.synth.bulk import insert, reserve
 from divert.synth.chronology_history import add_significant_events
 from divert.synth.permanence_history import add_permanence
+from divert.synth.plan_review_history import add_plan_reviews
 from divert.synth.records import AuthorityData
 from divert.synth.stability_history import add_stability
 from divert.synth.stepdown_history import add_placement_reviews
@@ -229,6 +230,7 @@ def write_authority(spec: AuthoritySpec, data: AuthorityData, window: Window, se
 def _casework_history(authority: Authority, window: Window, seed: int) -> None:
     """The history written from the register itself (issue 6): each from a stream of its own."""
     base = f"{seed}-{authority.code}"
+    add_plan_reviews(authority, window, random.Random(f"{base}-plan-reviews"))
     add_stability(authority, window, random.Random(f"{base}-stability"))
     add_permanence(authority, window, random.Random(f"{base}-permanence"))
     add_placement_reviews(authority, window, random.Random(f"{base}-placement-review"))
