@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "divert.stepdown",
     "divert.permanence",
     "divert.chronology",
+    "divert.forecast",
     "divert.synth",
     "divert.returns",
     "divert.indicators",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("placement-review/", include("divert.stepdown.urls")),
     path("permanence/", include("divert.permanence.urls")),
     path("chronology/", include("divert.chronology.urls")),
+    path("forecast/", include("divert.forecast.urls")),
     path("indicators/", include("divert.indicators.urls")),
     path("returns/", include("divert.returns.urls")),
     path("admin/", admin.site.urls),

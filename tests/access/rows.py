@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from tests.access import Page, care, cases, chronology, earlyhelp, frontdoor, panels, permanence, stepdown
+from tests.access import (
+    Page,
+    care,
+    cases,
+    chronology,
+    earlyhelp,
+    forecast,
+    frontdoor,
+    panels,
+    permanence,
+    stepdown,
+)
 
 DOMAIN_ROWS: dict[Page, tuple[str, ...]] = {}
 for rows in (
@@ -14,6 +25,7 @@ for rows in (
     stepdown.ROWS,
     permanence.ROWS,
     chronology.ROWS,
+    forecast.ROWS,
 ):
     assert not DOMAIN_ROWS.keys() & rows.keys(), "a page is in two domains' rows"
     DOMAIN_ROWS |= rows

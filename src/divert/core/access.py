@@ -255,3 +255,21 @@ def may_read_chronologies(user: User | Any) -> bool:
 def may_read_chronology(user: User | Any, child: models.Model) -> bool:
     """Whether ``user`` may read this child's chronology: a caseworking role that may view the child."""
     return may_read_chronologies(user) and can(user, "view", child)
+
+
+# --- The forecast (issue 7) ------------------------------------------------------------------
+#
+# Figures for the whole authority, never a named child: no ``restrict`` is involved, only who
+# may read them and who may save scenarios.
+
+
+def may_read_forecast(user: User | Any) -> bool:
+    from divert.core.roles import FORECAST_READERS
+
+    return _signed_in_with(user, FORECAST_READERS)
+
+
+def may_save_scenarios(user: User | Any) -> bool:
+    from divert.core.roles import FORECAST_WRITERS
+
+    return _signed_in_with(user, FORECAST_WRITERS)

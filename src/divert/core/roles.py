@@ -90,3 +90,8 @@ PLACEMENT_REVIEW_READERS = PLACEMENT_REVIEW_MEMBERS | {Role.SOCIAL_WORKER, Role.
 CHRONOLOGY_READERS = frozenset(
     {Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.MASH_OFFICER, Role.HEAD_OF_SERVICE}
 )
+
+# The forecast is about the whole authority (no child is named on it): the head of service,
+# the analyst and finance read it and save scenarios; team managers read it.
+FORECAST_WRITERS = frozenset({Role.HEAD_OF_SERVICE, Role.ANALYST, Role.FINANCE})
+FORECAST_READERS = FORECAST_WRITERS | {Role.TEAM_MANAGER}
