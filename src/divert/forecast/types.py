@@ -169,8 +169,9 @@ class Projection:
 class Accuracy:
     """How a forecast made at past origins compared with what happened, at one horizon.
 
-    ``error``: mean absolute percentage error; ``bias``: mean signed percentage error (forecast
-    minus actual, over actual: positive means it forecast too many); ``coverage``: the share of
+    ``error``: mean absolute percentage error, in percentage points (2.4 is 2.4%); ``bias``: mean
+    signed percentage error, in points (forecast minus actual, over actual: positive means it
+    forecast too many); ``coverage``: the share (0 to 1) of
     actual values inside the 80% band (about 0.8 when the band is calibrated); ``origins``: how
     many past origins had this horizon's actual to compare with.
     """
