@@ -39,7 +39,7 @@ import datetime as dt
 import itertools
 import re
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import itemgetter
@@ -199,20 +199,9 @@ def import_903(
     paths: Sequence[Path], authority: Authority, actor: Any = None, progress: Progress | None = None
 ) -> Summary:
     """Import these files/folders for ``authority``; raise ImportFailed (nothing written) on error."""
-    problems = Problems()
-    summary = Summary()
     tell = progress or _no_progress
-    try:
-        returns = _read_returns(paths, problems, summary, tell)
-        tell(summary.files, summary.files + 2, "Checking the history as a whole")
-        plan = _Plan(authority, problems, summary)
-        plan.build(returns)
-    except TooManyErrors:
-        problems.errors.append(f"... stopped after {len(problems.errors)} errors; fix these and import again")
-    problems.settle()
-    if problems.errors:
-        raise ImportFailed(problems.errors, problems.warnings)
-    summary.warnings = problems.warnings
+    plan = plan_903(paths, authority, tell)
+    summary = plan.summary
     tell(summary.files + 1, summary.files + 2, "Writing to the register")
     try:
         plan.write(actor)
@@ -223,6 +212,32 @@ def import_903(
         raise ImportFailed([f"the register refused the import, nothing was written: {exc}"]) from exc
     tell(summary.files + 2, summary.files + 2, "Written")
     return summary
+
+
+def plan_903(
+    paths: Sequence[Path], authority: Authority | None = None, progress: Progress | None = None
+) -> Plan:
+    """Read and check these files/folders and merge them into one history, writing nothing.
+
+    Steps 1 and 2 of the import, shared with ``divert forecast --from-903``, which reads a folder
+    of returns the same way without a register: with no ``authority`` the history is checked on
+    its own (no child or episode is held already). Raise ImportFailed naming every problem.
+    """
+    problems = Problems()
+    summary = Summary()
+    tell = progress or _no_progress
+    plan = Plan(authority, problems, summary)
+    try:
+        returns = _read_returns(paths, problems, summary, tell)
+        tell(summary.files, summary.files + 2, "Checking the history as a whole")
+        plan.build(returns)
+    except TooManyErrors:
+        problems.errors.append(f"... stopped after {len(problems.errors)} errors; fix these and import again")
+    problems.settle()
+    if problems.errors:
+        raise ImportFailed(problems.errors, problems.warnings)
+    summary.warnings = problems.warnings
+    return plan
 
 
 def _read_returns(
@@ -290,10 +305,10 @@ def birthday_in_year(dob: dt.date, year: int) -> dt.date:
 _Place = tuple[str, int]  # file label and row: a Where without its cost
 
 
-class _Plan:
+class Plan:
     """The merged history and the rows to create or update, built before anything is written."""
 
-    def __init__(self, authority: Authority, problems: Problems, summary: Summary) -> None:
+    def __init__(self, authority: Authority | None, problems: Problems, summary: Summary) -> None:
         self.authority = authority
         self.problems = problems
         self.summary = summary
@@ -315,10 +330,11 @@ class _Plan:
         for ret in returns:  # oldest first, so a later return overrides an earlier one
             for table in ret.tables:
                 self._take(ret, table)
-        self.existing = {
-            c.child_id: c
-            for c in Child.objects.filter(authority=self.authority, child_id__in=self._child_ids())
-        }
+        if self.authority is not None:  # None: a forecast's read, with no register to meet
+            self.existing = {
+                c.child_id: c
+                for c in Child.objects.filter(authority=self.authority, child_id__in=self._child_ids())
+            }
         self._drop_missing_since_closed()
         self._check_children_known()
         self._check_overlaps()
@@ -548,9 +564,11 @@ class _Plan:
         by_child: dict[str, list[tuple[dt.date, dt.date | None, Row | str]]] = defaultdict(list)
         for (child, decom), row in self.episodes.items():
             by_child[child].append((decom, row.date("DEC"), row))
-        held = Episode.objects.filter(child__authority=self.authority).values_list(
-            "child__child_id", "decom", "dec"
-        )
+        held: Iterable[tuple[str, dt.date, dt.date | None]] = []
+        if self.authority is not None:  # None: a forecast's read, with no register to meet
+            held = Episode.objects.filter(child__authority=self.authority).values_list(
+                "child__child_id", "decom", "dec"
+            )
         for child, decom, dec in held:
             if (child, decom) not in self.episodes:
                 by_child[child].append((decom, dec, f"the register's episode from {decom:%d/%m/%Y}"))
@@ -614,6 +632,8 @@ class _Plan:
 
     def _write_children(self) -> dict[str, int]:
         """Write the children; return each one's primary key by CHILD, all the other writers need."""
+        authority = self.authority
+        assert authority is not None, "a history read without an authority is never written"
         new: list[dict[str, Any]] = []
         changed: list[Child] = []
         for child_id in sorted(self._child_ids()):
@@ -621,7 +641,7 @@ class _Plan:
             values = self._child_values(child_id, held)
             if held is None:
                 names = {"first_name": "Unknown", "last_name": child_id}
-                new.append({"authority_id": self.authority.pk, "child_id": child_id, **names, **values})
+                new.append({"authority_id": authority.pk, "child_id": child_id, **names, **values})
             elif any(getattr(held, f) != v for f, v in values.items()):
                 for f, v in values.items():
                     setattr(held, f, v)
