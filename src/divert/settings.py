@@ -165,6 +165,8 @@ DIVERT = {
     "ADOPTION_THRESHOLDS": {"A1": 426, "A2": 121, "A10": 426},
     # A step-down plan's saving is its weekly difference times these weeks (full-year effect).
     "STEP_DOWN_SAVING_WEEKS": envint("DIVERT_STEP_DOWN_SAVING_WEEKS", 52),
+    # Simulated futures behind each forecast's 80% band (the backtest uses at most 200 per origin).
+    "FORECAST_RUNS": envint("DIVERT_FORECAST_RUNS", 500),
 }
 
 # The scorecard keeps each authority's register as frames in every web process, per register

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from divert.core.roles import (
     CASEWORK_READERS,
+    FORECAST_READERS,
     FRONT_DOOR_READERS,
     PANEL_READERS,
     PLACEMENT_REVIEW_READERS,
@@ -37,6 +38,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Placement review", "stepdown:index", PLACEMENT_REVIEW_READERS),
     NavItem("Panels", "panels:index", PANEL_READERS),
     NavItem("Scorecard", "indicators:scorecard", SCORECARD_ROLES),
+    NavItem("Forecast", "forecast:index", FORECAST_READERS),
     NavItem("Returns", "returns:index", RETURNS_ROLES),
     NavItem("Reference data", "admin:index", frozenset({Role.ADMIN})),
 )

@@ -61,6 +61,7 @@ from divert.synth import reference, targets
 from divert.synth.authorities import AuthoritySpec
 from divert.synth.bulk import insert, reserve
 from divert.synth.chronology_history import add_significant_events
+from divert.synth.forecast_history import add_scenarios
 from divert.synth.permanence_history import add_permanence
 from divert.synth.plan_review_history import add_plan_reviews
 from divert.synth.records import AuthorityData
@@ -235,6 +236,7 @@ def _casework_history(authority: Authority, window: Window, seed: int) -> None:
     add_permanence(authority, window, random.Random(f"{base}-permanence"))
     add_placement_reviews(authority, window, random.Random(f"{base}-placement-review"))
     add_significant_events(authority, window, random.Random(f"{base}-chronology"))
+    add_scenarios(authority, window, random.Random(f"{base}-forecast-scenarios"))
 
 
 def write_reference(window: Window) -> None:
