@@ -66,6 +66,7 @@ def test_the_forecast_page_shows_the_total_its_band_and_the_programme_target(
     # 192 children each month, the band 10% either side: 172.8 to 211.2, shown rounded.
     assert "In 24 months 192 children (8 chances in 10 of 173 to 211)" in text
     html = response.content.decode()
+    assert '<option value="24" selected>2 years</option>' in html  # the choice says what is shown
     assert "Target for children in care 345" in html and "Target for residential care 13" in html
     assert '<polygon points="' in html  # the shaded 80% band
     # The backtest's words: error 8.4%, bias +4 points, coverage 0.75 at 24 months.

@@ -296,7 +296,9 @@ def _month_value(day: dt.date | None) -> str:
 class ChooseForm(ForecastForm):
     """What the forecast page shows: how far ahead, and the baseline or one saved scenario."""
 
-    months = forms.ChoiceField(label="How far ahead", choices=MONTH_CHOICES_FOR_PAGE, required=False)
+    months = forms.ChoiceField(
+        label="How far ahead", choices=MONTH_CHOICES_FOR_PAGE, required=False, initial="24"
+    )
     scenario = forms.ChoiceField(label="Scenario", required=False)
 
     messages = {
