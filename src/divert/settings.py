@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "divert.permanence",
     "divert.chronology",
     "divert.forecast",
+    "divert.commissioning",
+    "divert.programme",
     "divert.synth",
     "divert.returns",
     "divert.indicators",

@@ -5,13 +5,16 @@ from __future__ import annotations
 from tests.access import (
     Page,
     care,
+    carers,
     cases,
     chronology,
+    commissioning,
     earlyhelp,
     forecast,
     frontdoor,
     panels,
     permanence,
+    programme,
     stepdown,
 )
 
@@ -26,6 +29,9 @@ for rows in (
     permanence.ROWS,
     chronology.ROWS,
     forecast.ROWS,
+    carers.ROWS,
+    commissioning.ROWS,
+    programme.ROWS,
 ):
     assert not DOMAIN_ROWS.keys() & rows.keys(), "a page is in two domains' rows"
     DOMAIN_ROWS |= rows

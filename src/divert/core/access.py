@@ -273,3 +273,49 @@ def may_save_scenarios(user: User | Any) -> bool:
     from divert.core.roles import FORECAST_WRITERS
 
     return _signed_in_with(user, FORECAST_WRITERS)
+
+
+# --- Sufficiency and the programme (issue 8) --------------------------------------------------
+#
+# Carer households, providers and the programme are not children's records: these say who may
+# open and change them. Where a page lists children (a vacancy matched to a child, the children
+# placed with a provider) those lists still go through ``restrict``.
+
+
+def may_read_carers(user: User | Any) -> bool:
+    from divert.core.roles import CARERS_READERS
+
+    return _signed_in_with(user, CARERS_READERS)
+
+
+def may_manage_carers(user: User | Any) -> bool:
+    """Whether ``user`` may move households through recruitment and record approvals and reviews."""
+    from divert.core.roles import CARERS_MANAGERS
+
+    return _signed_in_with(user, CARERS_MANAGERS)
+
+
+def may_read_prices(user: User | Any) -> bool:
+    from divert.core.roles import PRICE_READERS
+
+    return _signed_in_with(user, PRICE_READERS)
+
+
+def may_set_prices(user: User | Any) -> bool:
+    """Whether ``user`` may record providers, contracts and contracted prices."""
+    from divert.core.roles import PRICE_WRITERS
+
+    return _signed_in_with(user, PRICE_WRITERS)
+
+
+def may_read_programme(user: User | Any) -> bool:
+    from divert.core.roles import PROGRAMME_READERS
+
+    return _signed_in_with(user, PROGRAMME_READERS)
+
+
+def may_run_programme(user: User | Any) -> bool:
+    """Whether ``user`` may keep the programme: actions, risk scores, the savings plan."""
+    from divert.core.roles import PROGRAMME_WRITERS
+
+    return _signed_in_with(user, PROGRAMME_WRITERS)

@@ -95,3 +95,21 @@ CHRONOLOGY_READERS = frozenset(
 # the analyst and finance read it and save scenarios; team managers read it.
 FORECAST_WRITERS = frozenset({Role.HEAD_OF_SERVICE, Role.ANALYST, Role.FINANCE})
 FORECAST_READERS = FORECAST_WRITERS | {Role.TEAM_MANAGER}
+
+# Foster carers and adopters (issue 8): the fostering service's manager is a team manager (of the
+# fostering team); the head of service oversees. Casework roles read capacity and vacancies to
+# find a placement; finance reads them for sufficiency. Households are adults, not children, but
+# their addresses and assessments are personal data: partners and administrators see none.
+CARERS_MANAGERS = frozenset({Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE})
+CARERS_READERS = CARERS_MANAGERS | {Role.SOCIAL_WORKER, Role.ANALYST, Role.FINANCE}
+
+# Providers, contracts and prices: finance and commissioning set contracts and prices; the head
+# of service, analysts and team managers read them (a manager agrees a placement's cost).
+PRICE_WRITERS = frozenset({Role.FINANCE})
+PRICE_READERS = PRICE_WRITERS | {Role.HEAD_OF_SERVICE, Role.ANALYST, Role.TEAM_MANAGER}
+
+# The programme (work streams, actions, risks, the savings plan, the monthly report): the
+# programme board is the head of service with the analyst and finance, who keep it; team
+# managers read it because they own actions.
+PROGRAMME_WRITERS = frozenset({Role.HEAD_OF_SERVICE, Role.ANALYST, Role.FINANCE})
+PROGRAMME_READERS = PROGRAMME_WRITERS | {Role.TEAM_MANAGER}

@@ -60,10 +60,13 @@ from divert.people.models import Allocation, Child, FamilyMember, Locality, Prof
 from divert.synth import reference, targets
 from divert.synth.authorities import AuthoritySpec
 from divert.synth.bulk import insert, reserve
+from divert.synth.carers_history import add_carer_history
 from divert.synth.chronology_history import add_significant_events
+from divert.synth.commissioning_history import add_contracts
 from divert.synth.forecast_history import add_scenarios
 from divert.synth.permanence_history import add_permanence
 from divert.synth.plan_review_history import add_plan_reviews
+from divert.synth.programme_history import add_programme
 from divert.synth.records import AuthorityData
 from divert.synth.stability_history import add_stability
 from divert.synth.stepdown_history import add_placement_reviews
@@ -237,6 +240,9 @@ def _casework_history(authority: Authority, window: Window, seed: int) -> None:
     add_placement_reviews(authority, window, random.Random(f"{base}-placement-review"))
     add_significant_events(authority, window, random.Random(f"{base}-chronology"))
     add_scenarios(authority, window, random.Random(f"{base}-forecast-scenarios"))
+    add_carer_history(authority, window, random.Random(f"{base}-carers"))
+    add_contracts(authority, window, random.Random(f"{base}-contracts"))
+    add_programme(authority, window, random.Random(f"{base}-programme"))
 
 
 def write_reference(window: Window) -> None:

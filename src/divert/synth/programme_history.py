@@ -1,0 +1,16 @@
+"""The synthetic authority's the programme's work streams, actions, risks and savings plan (issue 8).
+
+Runs after the register is written (``load.write_authority``), inside its transaction, from a
+random stream of its own so the rest of the authority is untouched.
+"""
+
+from __future__ import annotations
+
+import random
+
+from divert.core.models import Authority
+from divert.synth.timeline import Window
+
+
+def add_programme(authority: Authority, window: Window, rng: random.Random) -> None:
+    """Write the programme's work streams, actions, risks and savings plan for ``authority``."""
