@@ -57,7 +57,13 @@ def test_approval_records_the_date_and_places_and_audits_the_change(world, recru
     enquiry.refresh_from_db()
     assert (enquiry.status, enquiry.approval_date, enquiry.approved_places) == ("approved", D(2024, 6, 3), 2)
     event = AuditEvent.objects.get(action="update")
-    assert event.before == {"status": "enquiry", "approval_date": None, "approved_places": 0}
+    assert event.before == {
+        "status": "enquiry",
+        "stage": "enquiry",
+        "stage_since": "2024-01-10",
+        "approval_date": None,
+        "approved_places": 0,
+    }
 
 
 def test_approval_cannot_come_before_the_enquiry(world, recruiter, enquiry, nothing_written):
