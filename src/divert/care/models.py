@@ -55,12 +55,20 @@ class Provider(models.Model):
         HEALTH = "health", "Health provision"
         OTHER = "other", "Other"
 
+    class Location(models.TextChoices):
+        """Where the provider is, as commissioning reports it (recorded, not computed)."""
+
+        IN_AUTHORITY = "in_authority", "In the authority"
+        WITHIN_20_MILES = "within_20_miles", "Within 20 miles"
+        FURTHER = "further", "Further than 20 miles"
+
     authority = models.ForeignKey("core.Authority", on_delete=models.CASCADE, related_name="providers")
     name = models.CharField(max_length=120)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     place_provider = models.CharField(max_length=3, choices=PlaceProvider.choices)
     ofsted_urn = models.CharField("Ofsted URN", max_length=8, blank=True)
     postcode = models.CharField(max_length=8, blank=True)
+    location = models.CharField(max_length=20, choices=Location.choices, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -111,6 +119,14 @@ class Episode(models.Model):
         "carers.FosterHousehold", null=True, blank=True, on_delete=models.PROTECT, related_name="episodes"
     )
     weekly_cost = models.DecimalField(max_digits=9, decimal_places=2, default=Decimal("0"))
+    contract = models.ForeignKey(
+        "commissioning.Contract", null=True, blank=True, on_delete=models.SET_NULL, related_name="episodes"
+    )
+    cost_override_reason = models.TextField(
+        "Why the cost differs from the contract",
+        blank=True,
+        help_text="Blank when the contract sets the cost",
+    )
     planned_end = models.DateField("Planned end date", null=True, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
