@@ -6,11 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from divert.core.roles import (
+    CARERS_READERS,
     CASEWORK_READERS,
     FORECAST_READERS,
     FRONT_DOOR_READERS,
     PANEL_READERS,
     PLACEMENT_REVIEW_READERS,
+    PRICE_READERS,
+    PROGRAMME_READERS,
     RETURNS_ROLES,
     SCORECARD_ROLES,
     Role,
@@ -36,9 +39,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Assessments", "cases:index", CASEWORK_READERS),
     NavItem("Children in care", "care:index", CASEWORK_READERS),
     NavItem("Placement review", "stepdown:index", PLACEMENT_REVIEW_READERS),
+    NavItem("Foster carers", "carers:index", CARERS_READERS),
+    NavItem("Providers", "commissioning:index", PRICE_READERS),
     NavItem("Panels", "panels:index", PANEL_READERS),
     NavItem("Scorecard", "indicators:scorecard", SCORECARD_ROLES),
     NavItem("Forecast", "forecast:index", FORECAST_READERS),
+    NavItem("Programme", "programme:index", PROGRAMME_READERS),
     NavItem("Returns", "returns:index", RETURNS_ROLES),
     NavItem("Reference data", "admin:index", frozenset({Role.ADMIN})),
 )

@@ -232,8 +232,14 @@ def write_authority(spec: AuthoritySpec, data: AuthorityData, window: Window, se
 
 
 def _casework_history(authority: Authority, window: Window, seed: int) -> None:
-    """The history written from the register itself (issue 6): each from a stream of its own."""
+    """The history written from the register itself (issues 6 to 8), each from a stream of its own.
+
+    Contracts come first: they re-price placements, and the placement review copies the weekly
+    cost of the placement it reviews. Steps whose rows hang from the authority alone (scenarios,
+    the programme) replace the authority's rows, as a flush does not reach them.
+    """
     base = f"{seed}-{authority.code}"
+    add_contracts(authority, window, random.Random(f"{base}-contracts"))
     add_plan_reviews(authority, window, random.Random(f"{base}-plan-reviews"))
     add_stability(authority, window, random.Random(f"{base}-stability"))
     add_permanence(authority, window, random.Random(f"{base}-permanence"))
@@ -241,7 +247,6 @@ def _casework_history(authority: Authority, window: Window, seed: int) -> None:
     add_significant_events(authority, window, random.Random(f"{base}-chronology"))
     add_scenarios(authority, window, random.Random(f"{base}-forecast-scenarios"))
     add_carer_history(authority, window, random.Random(f"{base}-carers"))
-    add_contracts(authority, window, random.Random(f"{base}-contracts"))
     add_programme(authority, window, random.Random(f"{base}-programme"))
 
 

@@ -436,7 +436,13 @@ def _savings(authority: Authority, window: Window) -> list[SavingsLine]:
 
 
 def add_programme(authority: Authority, window: Window, rng: random.Random) -> None:
-    """Write the programme's work streams, actions, risks and savings plan for ``authority``."""
+    """Write the programme's work streams, actions, risks and savings plan for ``authority``.
+
+    Any the authority already has are replaced: they hang from the authority alone, which a
+    flush of the register keeps, so a rebuild would otherwise meet its own work streams."""
+    WorkStream.objects.filter(authority=authority).delete()
+    Risk.objects.filter(authority=authority).delete()
+    SavingsLine.objects.filter(authority=authority).delete()
     streams = WorkStream.objects.bulk_create(
         WorkStream(authority=authority, name=name, lead=lead, order=n)
         for n, (name, lead) in enumerate(STREAMS)
