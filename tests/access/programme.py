@@ -1,9 +1,9 @@
 """Access-matrix rows for the programme (merged by ``tests/access/rows.py``).
 
 Programme readers (team managers, analysts, the head of service, finance) read; analysts, the
-head of service and finance keep the programme (actions, risk scores, the savings plan); social
-workers, the MASH, partners and administrators get a 403. A record of another council is the
-same 404 as a missing one. No child is named in the programme.
+head of service and finance keep the programme (work streams, actions, risks and their scores,
+the savings plan); social workers, the MASH, partners and administrators get a 403. A record of
+another council is the same 404 as a missing one. No child is named in the programme.
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ def _authority(world: World, whose: str) -> Authority:
     return world.authority if whose == "ours" else world.other_authority
 
 
-def _stream(whose: str) -> Callable[[World], str]:
-    return lambda world: reverse("programme:workstream", args=[stream(_authority(world, whose)).pk])
+def _stream(whose: str, name: str = "programme:workstream") -> Callable[[World], str]:
+    return lambda world: reverse(name, args=[stream(_authority(world, whose)).pk])
 
 
 def _action(name: str, whose: str) -> Callable[[World], str]:
@@ -41,10 +41,8 @@ def _action(name: str, whose: str) -> Callable[[World], str]:
     return build
 
 
-def _risk(whose: str) -> Callable[[World], str]:
-    return lambda world: reverse(
-        "programme:risk", args=[risk(_authority(world, whose), "Rise in care", 4, 5).pk]
-    )
+def _risk(whose: str, name: str = "programme:risk") -> Callable[[World], str]:
+    return lambda world: reverse(name, args=[risk(_authority(world, whose), "Rise in care", 4, 5).pk])
 
 
 def _line(name: str, whose: str) -> Callable[[World], str]:
@@ -88,4 +86,17 @@ ROWS: dict[Page, tuple[str, ...]] = {
     Page("programme:saving_on_track", build=_line("programme:saving_on_track", "theirs"), about="theirs"): (
         RUN_THEIRS
     ),
+    Page("programme:workstream_new"): RUNNERS,
+    Page("programme:risk_new"): RUNNERS,
+    Page("programme:saving_new"): RUNNERS,
+    Page(
+        "programme:workstream_edit", build=_stream("ours", "programme:workstream_edit"), about="ours"
+    ): RUNNERS,
+    Page(
+        "programme:workstream_edit", build=_stream("theirs", "programme:workstream_edit"), about="theirs"
+    ): RUN_THEIRS,
+    Page("programme:risk_edit", build=_risk("ours", "programme:risk_edit"), about="ours"): RUNNERS,
+    Page("programme:risk_edit", build=_risk("theirs", "programme:risk_edit"), about="theirs"): RUN_THEIRS,
+    Page("programme:saving_edit", build=_line("programme:saving_edit", "ours"), about="ours"): RUNNERS,
+    Page("programme:saving_edit", build=_line("programme:saving_edit", "theirs"), about="theirs"): RUN_THEIRS,
 }

@@ -1,8 +1,11 @@
-"""Every write to the programme: actions, their completion, risk re-scoring, and the savings plan.
+"""Every write to the programme: work streams, actions and their completion, risks (added,
+changed, re-scored, closed and reopened), and the savings plan.
 
 Each runs in one transaction with its audit row and refuses a breach of the rules with a
 ``ValidationError`` keyed by the form's field names, writing nothing. A risk is re-scored by
-adding a row to its history (the old score stays visible). The placements line's achieved
+adding a row to its history (the old score stays visible); a new risk's history starts with its
+first score, and closing or reopening one adds a row with the reason, so the history is never
+rewritten. The placements line's achieved
 saving cannot be typed: it comes from the placement review.
 """
 
@@ -19,11 +22,22 @@ from divert.core import audit
 from divert.core.actions import Problems, audited_create, audited_update, lock, not_future, refuse
 from divert.core.models import AuditEvent
 from divert.indicators import catalogue
-from divert.programme.models import Action, Risk, RiskScore, SavingsLine, WorkStream
+from divert.programme.models import (
+    Action,
+    Risk,
+    RiskScore,
+    SavingsLine,
+    WorkStream,
+    financial_year_label,
+)
 
 
 def _by(actor: Any) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _by_label(actor: Any) -> str:
+    return getattr(actor, "username", "") if _by(actor) else ""
 
 
 def _indicator_problems(ids: Sequence[str]) -> Problems:
@@ -139,7 +153,7 @@ def rescore_risk(
             impact=impact,
             note=note.strip(),
             by=_by(actor),
-            by_label=getattr(actor, "username", "") if _by(actor) else "",
+            by_label=_by_label(actor),
         ),
     )
     changes: dict[str, Any] = {"probability": probability, "impact": impact}
@@ -147,6 +161,223 @@ def rescore_risk(
         changes["status"] = status
     audited_update(actor, risk, changes, note="Re-scored")
     return score
+
+
+# --- Work streams ---------------------------------------------------------------------------------
+
+
+def _stream_problems(authority_id: int, name: str, pk: int = 0) -> Problems:
+    if not name.strip():
+        return {"name": "Enter the work stream's name"}
+    taken = WorkStream.objects.filter(authority_id=authority_id, name__iexact=name.strip()).exclude(pk=pk)
+    return {"name": "There is already a work stream with this name"} if taken.exists() else {}
+
+
+@transaction.atomic
+def create_stream(actor: Any, *, authority_id: int, name: str, lead: str = "", order: int = 0) -> WorkStream:
+    """Add a work stream: the board may take on a stream the PID did not have."""
+    refuse(_stream_problems(authority_id, name))
+    return audited_create(
+        actor, WorkStream(authority_id=authority_id, name=name.strip(), lead=lead.strip(), order=order)
+    )
+
+
+@transaction.atomic
+def update_stream(actor: Any, stream: WorkStream, *, name: str, lead: str = "", order: int = 0) -> WorkStream:
+    """Rename a work stream, change its lead or its place in the lists; its actions stay with it."""
+    lock(stream)
+    refuse(_stream_problems(stream.authority_id, name, stream.pk))
+    return audited_update(actor, stream, {"name": name.strip(), "lead": lead.strip(), "order": order})
+
+
+# --- Risks ----------------------------------------------------------------------------------------
+
+
+def _score_problems(probability: int, impact: int) -> Problems:
+    problems: Problems = {}
+    if probability not in range(1, 6):
+        problems["probability"] = "Choose a probability from 1 (unlikely) to 5 (certain)"
+    if impact not in range(1, 6):
+        problems["impact"] = "Choose an impact from 1 (insignificant) to 5 (massive)"
+    return problems
+
+
+@transaction.atomic
+def create_risk(
+    actor: Any,
+    *,
+    authority_id: int,
+    title: str,
+    probability: int,
+    impact: int,
+    on: dt.date,
+    description: str = "",
+    owner: str = "",
+    mitigation: str = "",
+) -> Risk:
+    """Add an open risk with its first score: the history starts with that score, dated ``on``,
+    so a later re-scoring is read against what the board first thought."""
+    problems = _score_problems(probability, impact)
+    if not title.strip():
+        problems["title"] = "Enter the risk's title"
+    refuse(problems)
+    risk = audited_create(
+        actor,
+        Risk(
+            authority_id=authority_id,
+            title=title.strip(),
+            description=description.strip(),
+            owner=owner.strip(),
+            mitigation=mitigation.strip(),
+            probability=probability,
+            impact=impact,
+        ),
+    )
+    audited_create(
+        actor,
+        RiskScore(
+            risk=risk,
+            date=on,
+            probability=probability,
+            impact=impact,
+            note="First assessment",
+            by=_by(actor),
+            by_label=_by_label(actor),
+        ),
+    )
+    return risk
+
+
+@transaction.atomic
+def update_risk(
+    actor: Any,
+    risk: Risk,
+    *,
+    title: str,
+    on: dt.date,
+    description: str = "",
+    owner: str = "",
+    mitigation: str = "",
+    status: str = "",
+    reason: str = "",
+) -> Risk:
+    """Change a risk's words, and close or reopen it with a reason.
+
+    The score is not changed here (that is a re-scoring, with its own reason). Closing or
+    reopening adds a row to the history at the current score with the reason, dated ``on``:
+    the history is kept, and shows when and why the risk left or came back to the register.
+    """
+    lock(risk)
+    problems: Problems = {}
+    if not title.strip():
+        problems["title"] = "Enter the risk's title"
+    status = status or risk.status
+    if status not in Risk.Status.values:
+        problems["status"] = "Choose open or closed"
+    moved = status != risk.status
+    if moved and not reason.strip():
+        problems["reason"] = (
+            "Say why the risk is closed" if status == Risk.Status.CLOSED else "Say why the risk is reopened"
+        )
+    refuse(problems)
+    if moved:
+        verb = "Closed" if status == Risk.Status.CLOSED else "Reopened"
+        audited_create(
+            actor,
+            RiskScore(
+                risk=risk,
+                date=on,
+                probability=risk.probability,
+                impact=risk.impact,
+                note=f"{verb}: {reason.strip()}",
+                by=_by(actor),
+                by_label=_by_label(actor),
+            ),
+        )
+    changes = {
+        "title": title.strip(),
+        "description": description.strip(),
+        "owner": owner.strip(),
+        "mitigation": mitigation.strip(),
+        "status": status,
+    }
+    return audited_update(actor, risk, changes, note=reason.strip() if moved else "")
+
+
+# --- Savings --------------------------------------------------------------------------------------
+
+
+def _line_problems(
+    authority_id: int, area: str, year: int, target_k: Decimal, fte: Decimal | None, pk: int = 0
+) -> Problems:
+    problems: Problems = {}
+    if area not in SavingsLine.Area.values:
+        problems["area"] = "Choose the area of the saving"
+    elif SavingsLine.objects.filter(authority_id=authority_id, area=area, year=year).exclude(pk=pk).exists():
+        label = SavingsLine.Area(area).label
+        problems["year"] = (
+            f"There is already a {label.lower()} line for {financial_year_label(year)}; change that one"
+        )
+    if target_k < 0:
+        problems["target_k"] = "Enter the target, 0 or more"
+    if fte is not None and fte < 0:
+        problems["fte"] = "Enter the FTE, 0 or more"
+    return problems
+
+
+@transaction.atomic
+def create_line(
+    actor: Any,
+    *,
+    authority_id: int,
+    area: str,
+    year: int,
+    target_k: Decimal,
+    fte: Decimal | None = None,
+    comment: str = "",
+) -> SavingsLine:
+    """Add an area's target for a financial year: one line per area and year, so totals never
+    count a target twice. Nothing is achieved yet (the placements line's comes from the review)."""
+    refuse(_line_problems(authority_id, area, year, target_k, fte))
+    return audited_create(
+        actor,
+        SavingsLine(
+            authority_id=authority_id,
+            area=area,
+            year=year,
+            target_k=target_k,
+            fte=fte,
+            comment=comment.strip(),
+        ),
+    )
+
+
+@transaction.atomic
+def update_line(
+    actor: Any,
+    line: SavingsLine,
+    *,
+    area: str,
+    year: int,
+    target_k: Decimal,
+    fte: Decimal | None = None,
+    comment: str = "",
+) -> SavingsLine:
+    """Change a line's area, year, target, FTE or description. What it achieved is not changed
+    here: it is recorded as at a date, or for placements read from the placement review."""
+    lock(line)
+    refuse(_line_problems(line.authority_id, area, year, target_k, fte, line.pk))
+    changes: dict[str, Any] = {
+        "area": area,
+        "year": year,
+        "target_k": target_k,
+        "fte": fte,
+        "comment": comment.strip(),
+    }
+    if area == SavingsLine.Area.PLACEMENTS:
+        # A line made the placements line drops any typed saving: its achieved comes from the review.
+        changes |= {"achieved_k": None, "achieved_on": None}
+    return audited_update(actor, line, changes)
 
 
 @transaction.atomic

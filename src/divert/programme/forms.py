@@ -122,6 +122,100 @@ class OnTrackForm(ProgrammeForm):
     messages = {"on_track": {"required": "Choose green, amber or red"}}
 
 
+class WorkStreamForm(ProgrammeForm):
+    name = forms.CharField(label="Name", max_length=120)
+    lead = forms.CharField(label="Lead (optional)", max_length=120, required=False)
+    order = forms.IntegerField(
+        label="Order in the lists",
+        min_value=0,
+        max_value=999,
+        initial=0,
+        help_text="Lower numbers come first",
+    )
+
+    messages = {
+        "name": {"required": "Enter the work stream's name"},
+        "order": {
+            "required": "Enter the order, 0 or more",
+            "invalid": "Enter the order as a whole number, like 3",
+            "min_value": "Enter the order, 0 or more",
+            "max_value": "Enter the order, 999 or less",
+        },
+    }
+
+
+class RiskForm(ProgrammeForm):
+    """A new risk (with its first score) or a change to one (with closing or reopening it)."""
+
+    title = forms.CharField(label="Title", max_length=300)
+    description = _text("Description (optional)")
+    owner = forms.CharField(label="Owner (optional)", max_length=200, required=False)
+    mitigation = _text("Mitigation (optional)")
+    probability = forms.TypedChoiceField(
+        label="Probability (1 unlikely to 5 certain)", choices=SCORES, coerce=int
+    )
+    impact = forms.TypedChoiceField(label="Impact (1 insignificant to 5 massive)", choices=SCORES, coerce=int)
+    status = forms.ChoiceField(label="Status", choices=Risk.Status.choices)
+    reason = _text("Why it is closed or reopened", rows=2, help_text="Only when you close or reopen the risk")
+
+    messages = {
+        "title": {"required": "Enter the risk's title"},
+        "probability": {"required": "Choose a probability from 1 (unlikely) to 5 (certain)"},
+        "impact": {"required": "Choose an impact from 1 (insignificant) to 5 (massive)"},
+    }
+
+    def __init__(self, *args: Any, new: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A new risk is scored and open; a change keeps the score (re-scoring has its own form).
+        for name in ("status", "reason") if new else ("probability", "impact"):
+            del self.fields[name]
+
+
+class SavingsLineForm(ProgrammeForm):
+    area = forms.ChoiceField(label="Area", choices=[("", "Choose"), *SavingsLine.Area.choices])
+    year = forms.IntegerField(
+        label="Financial year",
+        min_value=2000,
+        max_value=2099,
+        help_text="The year it starts in: for example, 2026 for April 2026 to March 2027",
+    )
+    target_k = forms.DecimalField(
+        label="Target (£000)", max_digits=9, decimal_places=1, help_text="For example, 130 or 62.5"
+    )
+    fte = forms.DecimalField(
+        label="FTE (optional)", max_digits=6, decimal_places=1, required=False, help_text="For example, 2.5"
+    )
+    comment = _text("Description (optional)")
+
+    messages = {
+        "area": {"required": "Choose the area of the saving"},
+        "year": {
+            "required": "Enter the financial year, like 2026",
+            "invalid": "Enter the financial year as the year it starts in, like 2026",
+            "min_value": "Enter a financial year from 2000",
+            "max_value": "Enter a financial year before 2100",
+        },
+        "target_k": {
+            "required": "Enter the target in £000",
+            "invalid": "Enter the target in £000, like 130 or 62.5",
+            "max_decimal_places": "Enter £000 to one decimal place, like 62.5",
+            "max_digits": "Enter a target under £100,000,000k",
+        },
+        "fte": {
+            "invalid": "Enter the FTE as a number, like 2.5",
+            "max_decimal_places": "Enter the FTE to one decimal place, like 2.5",
+            "max_digits": "Enter an FTE under 100,000",
+        },
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("year", "target_k", "fte"):
+            attrs = self.fields[name].widget.attrs
+            attrs["inputmode"] = "numeric" if name == "year" else "decimal"
+            attrs["class"] = f"{attrs.get('class', '')} govuk-input--width-10".strip()
+
+
 class ActionFilterForm(forms.Form):
     """The actions list's filters (a GET form: bad values are ignored, not errors)."""
 

@@ -27,8 +27,11 @@ from divert.programme.forms import (
     DoneForm,
     OnTrackForm,
     RescoreForm,
+    RiskForm,
+    SavingsLineForm,
+    WorkStreamForm,
 )
-from divert.programme.models import Action, Risk, SavingsLine
+from divert.programme.models import Action, Risk, SavingsLine, WorkStream, financial_year_of
 
 
 def _reader(request: HttpRequest) -> int:
@@ -101,6 +104,42 @@ def workstream(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "programme/workstream.html",
         _base(request, stream.name, stream=stream, actions=rows, on=on),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def workstream_new(request: HttpRequest) -> HttpResponse:
+    authority_id = _runner(request)
+    form = WorkStreamForm(request.POST or None)
+    if form.is_valid():
+        try:
+            stream = actions.create_stream(
+                signed_in_user(request), authority_id=authority_id, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.apply_errors(error)
+        else:
+            return _saved(request, "The work stream has been added", "programme:workstream", stream.pk)
+    return render(request, "programme/workstream_form.html", _base(request, "Add a work stream", form))
+
+
+@require_http_methods(["GET", "POST"])
+def workstream_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    authority_id = _runner(request)
+    stream: WorkStream = _found(queries.get_stream, authority_id, pk)
+    initial = {"name": stream.name, "lead": stream.lead, "order": stream.order}
+    form = WorkStreamForm(request.POST or None, initial=initial)
+    if form.is_valid():
+        try:
+            actions.update_stream(signed_in_user(request), stream, **form.cleaned_data)
+        except ValidationError as error:
+            form.apply_errors(error)
+        else:
+            return _saved(request, "The work stream has been updated", "programme:workstream", stream.pk)
+    return render(
+        request,
+        "programme/workstream_form.html",
+        _base(request, "Change a work stream", form, stream=stream),
     )
 
 
@@ -195,13 +234,21 @@ def action_done(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def risks(request: HttpRequest) -> HttpResponse:
-    """The register by score, a 5x5 heat map, and each risk's history."""
+    """The open risks by score, a 5x5 heat map, the closed risks apart, and each risk's history."""
     authority_id = _reader(request)
     rows = queries.register(authority_id)
     return render(
         request,
         "programme/risks.html",
-        _base(request, "Risk register", risks=rows, heat=queries.heat_map(rows), impacts=range(1, 6)),
+        _base(
+            request,
+            "Risk register",
+            risks=rows,
+            open_risks=[r for r in rows if r.status == Risk.Status.OPEN],
+            closed_risks=[r for r in rows if r.status == Risk.Status.CLOSED],
+            heat=queries.heat_map(rows),
+            impacts=range(1, 6),
+        ),
     )
 
 
@@ -231,6 +278,40 @@ def risk(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "programme/risk.html", _base(request, found.title, form, risk=found))
 
 
+@require_http_methods(["GET", "POST"])
+def risk_new(request: HttpRequest) -> HttpResponse:
+    """A new risk and its first score, where its history starts."""
+    authority_id = _runner(request)
+    form = RiskForm(request.POST or None, new=True)
+    if form.is_valid():
+        try:
+            found = actions.create_risk(
+                signed_in_user(request), authority_id=authority_id, on=queries.today(), **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.apply_errors(error)
+        else:
+            return _saved(request, "The risk has been added", "programme:risk", found.pk)
+    return render(request, "programme/risk_form.html", _base(request, "Add a risk", form))
+
+
+@require_http_methods(["GET", "POST"])
+def risk_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """A risk's words, and closing or reopening it with a reason (its history is kept)."""
+    authority_id = _runner(request)
+    found: Risk = _found(queries.get_risk, authority_id, pk)
+    initial = {f: getattr(found, f) for f in ("title", "description", "owner", "mitigation", "status")}
+    form = RiskForm(request.POST or None, initial=initial)
+    if form.is_valid():
+        try:
+            actions.update_risk(signed_in_user(request), found, on=queries.today(), **form.cleaned_data)
+        except ValidationError as error:
+            form.apply_errors(error)
+        else:
+            return _saved(request, "The risk has been updated", "programme:risk", pk)
+    return render(request, "programme/risk_form.html", _base(request, "Change a risk", form, risk=found))
+
+
 # --- Savings --------------------------------------------------------------------------------------
 
 
@@ -239,6 +320,41 @@ def savings(request: HttpRequest) -> HttpResponse:
     authority_id = _reader(request)
     plan = queries.savings_plan(authority_id)
     return render(request, "programme/savings.html", _base(request, "Efficiency savings plan", plan=plan))
+
+
+@require_http_methods(["GET", "POST"])
+def saving_new(request: HttpRequest) -> HttpResponse:
+    authority_id = _runner(request)
+    form = SavingsLineForm(request.POST or None, initial={"year": financial_year_of(queries.today())})
+    if form.is_valid():
+        try:
+            line = actions.create_line(
+                signed_in_user(request), authority_id=authority_id, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.apply_errors(error)
+        else:
+            return _saved(request, f"The savings line for {line} has been added", "programme:savings")
+    return render(request, "programme/saving_form.html", _base(request, "Add a savings line", form))
+
+
+@require_http_methods(["GET", "POST"])
+def saving_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """A line's area, year, target, FTE and description; never what it achieved."""
+    authority_id = _runner(request)
+    line: SavingsLine = _found(queries.get_line, authority_id, pk)
+    initial = {f: getattr(line, f) for f in ("area", "year", "target_k", "fte", "comment")}
+    form = SavingsLineForm(request.POST or None, initial=initial)
+    if form.is_valid():
+        try:
+            actions.update_line(signed_in_user(request), line, **form.cleaned_data)
+        except ValidationError as error:
+            form.apply_errors(error)
+        else:
+            return _saved(request, f"The savings line for {line} has been updated", "programme:savings")
+    return render(
+        request, "programme/saving_form.html", _base(request, "Change a savings line", form, line=line)
+    )
 
 
 @require_http_methods(["GET", "POST"])
