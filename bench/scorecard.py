@@ -222,7 +222,7 @@ def _step(step: str, options: dict[str, Any]) -> dict[str, Any]:
 
 # -- the runner ---------------------------------------------------------------------------------------
 def _environment(database_url: str, work: Path) -> dict[str, str]:
-    env = dict(os.environ, DATABASE_URL=database_url, DIVERT_VAR_DIR=str(work), DEBUG="0")
+    env = dict(os.environ, DATABASE_URL=database_url, DIVERT_VAR_DIR=str(work), DEBUG="0", DIVERT_HTTPS="0")
     env.update(SECRET_KEY="bench-only-not-secret", DJANGO_SETTINGS_MODULE="divert.settings")  # noqa: S106
     return env
 

@@ -45,7 +45,8 @@ CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 # -- the server ----------------------------------------------------------------------------------------
 def _environment(database_url: str, work: Path) -> dict[str, str]:
-    env = dict(os.environ, DATABASE_URL=database_url, DIVERT_VAR_DIR=str(work), DEBUG="0")
+    # Plain HTTP on loopback: the production HTTPS redirect and Secure cookies are off here only.
+    env = dict(os.environ, DATABASE_URL=database_url, DIVERT_VAR_DIR=str(work), DEBUG="0", DIVERT_HTTPS="0")
     env.update(
         SECRET_KEY="bench-only-not-secret",  # noqa: S106
         ALLOWED_HOSTS="127.0.0.1,localhost",

@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "divert.core.middleware.LoginRequiredMiddleware",
 ]
 
@@ -131,14 +132,43 @@ WHITENOISE_USE_FINDERS = DEBUG
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Served over HTTPS unless DEBUG: cookies only travel encrypted, plain HTTP is redirected and
+# browsers are told (HSTS) never to try HTTP again. DIVERT_HTTPS=0 is for an installation that is
+# only reached over HTTP on a closed network, never the internet.
+DIVERT_HTTPS = envbool("DIVERT_HTTPS", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
-SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_SECURE = DIVERT_HTTPS
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SECURE = DIVERT_HTTPS
+CSRF_COOKIE_HTTPONLY = True
+SECURE_SSL_REDIRECT = DIVERT_HTTPS
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 365 * 24 * 60 * 60) if DIVERT_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = False
+# Behind a reverse proxy that ends TLS, Django sees plain HTTP: the proxy names the original scheme
+# in this header (e.g. X-Forwarded-Proto). Set it only when the proxy always sets or strips it.
+_proxy_ssl_header = envstr("SECURE_PROXY_SSL_HEADER", "")
+if _proxy_ssl_header:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https")
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Only the application's own scripts, styles and fonts run: an injected <script> or inline handler
+# is refused by the browser, so a stored cross-site scripting flaw cannot read a child's record.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -190,3 +220,26 @@ AUTHENTICATION_BACKENDS = ["divert.core.backends.DivertBackend"]
 # an upload's total size.
 DIVERT_UPLOAD_DIR = Path(envstr("DIVERT_UPLOAD_DIR", str(VAR_DIR / "uploads")) or "uploads")
 DIVERT_UPLOAD_MAX_MB = envint("DIVERT_UPLOAD_MAX_MB", 200)
+
+# Sign-in: lock-out and session expiry (docs/security.md "Signing in").
+# django-axes counts refused sign-ins per username from one address; after DIVERT_LOCKOUT_FAILURES
+# in a row the account is locked for DIVERT_LOCKOUT_MINUTES (an administrator can unlock it sooner), and a
+# successful sign-in clears the count. A session ends after DIVERT_SESSION_IDLE_MINUTES without a
+# request (each request restarts the clock) and when the browser closes.
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = ["divert.core.backends.LockoutBackend", *AUTHENTICATION_BACKENDS]
+AXES_FAILURE_LIMIT = envint("DIVERT_LOCKOUT_FAILURES", 5)
+AXES_COOLOFF_TIME = envint("DIVERT_LOCKOUT_MINUTES", 30) / 60  # in hours, as django-axes reads a number
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the lock lasts what the page says
+AXES_LOCKOUT_CALLABLE = "divert.core.views.locked_out"
+AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = False  # unlocking is the axes_reset_username command (docs/security.md)
+SESSION_COOKIE_AGE = envint("DIVERT_SESSION_IDLE_MINUTES", 30) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# NCSC password guidance: length over complexity, common passwords refused (above), no forced
+# expiry, and long passphrases allowed up to 128 characters.
+AUTH_PASSWORD_VALIDATORS += [{"NAME": "divert.core.passwords.MaximumLengthValidator"}]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 
@@ -43,5 +44,17 @@ class LoginRequiredMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request.user.is_authenticated and not request.path.startswith(OPEN_PREFIXES):
+            if _session_expired(request):
+                minutes = settings.SESSION_COOKIE_AGE // 60
+                messages.info(request, f"You were signed out after {minutes} minutes without activity")
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
         return self.get_response(request)
+
+
+def _session_expired(request: HttpRequest) -> bool:
+    """The browser still sent a session cookie the server no longer knows: it lapsed from inactivity.
+
+    Signing out deletes the cookie, so a stale cookie means the idle time ran out (or the session
+    was cleared), and the person should be told why they must sign in again.
+    """
+    return bool(request.COOKIES.get(settings.SESSION_COOKIE_NAME)) and request.session.session_key is None
