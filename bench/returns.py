@@ -93,7 +93,9 @@ class Runner:
     def __init__(self, database_url: str, work: Path) -> None:
         self.database_url = database_url
         # The steps run as in production (DEBUG off: no query log); synth needs DEBUG on.
-        self.env = dict(os.environ, DEBUG="0", DIVERT_HTTPS="0", DATABASE_URL=database_url, DIVERT_VAR_DIR=str(work))
+        self.env = dict(
+            os.environ, DEBUG="0", DIVERT_HTTPS="0", DATABASE_URL=database_url, DIVERT_VAR_DIR=str(work)
+        )
         self.env.update(SECRET_KEY="bench-only-not-secret", DJANGO_SETTINGS_MODULE="divert.settings")  # noqa: S106
 
     def divert(self, *args: str) -> None:
