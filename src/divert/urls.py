@@ -20,5 +20,9 @@ urlpatterns = [
     path("programme/", include("divert.programme.urls")),
     path("indicators/", include("divert.indicators.urls")),
     path("returns/", include("divert.returns.urls")),
+    path("privacy/", include("divert.privacy.urls")),
+    path("audit/", include("divert.oversight.urls")),
+    path("account/", include("divert.signin.urls")),
+    path("api/", include("divert.api.urls")),
     path("admin/", admin.site.urls),
 ]
