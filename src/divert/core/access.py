@@ -19,10 +19,12 @@ from django.http import Http404
 from django.utils import timezone
 
 from divert.core.roles import (
+    BREAK_GLASS_ROLES,
     CHILD_SCOPE,
     CHILD_WRITERS,
     FRONT_DOOR_READERS,
     FRONT_DOOR_WORKERS,
+    NAMED_ACCESS_ROLES,
     PANEL_MEMBERS,
     PANEL_READERS,
     RETURNS_ROLES,
@@ -45,13 +47,28 @@ def _today() -> dt.date:
 
 
 def child_filter(user: User | Any, action: Action = "view") -> Q | None:
-    """The condition on ``Child`` for what ``user`` may do, or ``None`` when they may do nothing."""
+    """The condition on ``Child`` for what ``user`` may do, or ``None`` when they may do nothing.
+
+    Two parts: the children the role reaches (``_scope_filter``) less the restricted records the
+    user is neither named on nor holding a live break-glass grant for; and, whatever the role's
+    usual reach, the restricted records of their authority they are named on.
+    """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
-    role = user.role
-    if action == "change" and role not in CHILD_WRITERS:
+    if action == "change" and user.role not in CHILD_WRITERS:
         return None
-    scope = CHILD_SCOPE.get(role, Scope.NONE)
+    scope = _scope_filter(user)
+    named = _named_filter(user)
+    if scope is not None:
+        scope &= ~Q(pk__in=_hidden_restricted(user))
+    if scope is None:
+        return named
+    return scope if named is None else scope | named
+
+
+def _scope_filter(user: User | Any) -> Q | None:
+    """The children the user's role reaches, before restricted records are taken out."""
+    scope = CHILD_SCOPE.get(user.role, Scope.NONE)
     today = _today()
     if scope == Scope.AUTHORITY and user.authority_id:
         return Q(authority_id=user.authority_id)
@@ -64,6 +81,61 @@ def child_filter(user: User | Any, action: Action = "view") -> Q | None:
             Q(shares__end__isnull=True) | Q(shares__end__gte=today)
         )
     return None
+
+
+def _named_filter(user: User | Any) -> Q | None:
+    """Restricted records of the user's authority that name them (only roles that may be named)."""
+    if user.role not in NAMED_ACCESS_ROLES or not user.authority_id:
+        return None
+    from divert.privacy.models import NamedAccess
+
+    named = NamedAccess.objects.filter(user_id=user.pk).values("child_id")
+    return Q(pk__in=named, authority_id=user.authority_id)
+
+
+def _hidden_restricted(user: User | Any) -> models.QuerySet[Any]:
+    """Restricted children the user is not named on and holds no live break-glass grant for.
+
+    A small table, read as a ``NOT IN`` subquery, so every list keeps its plan.
+    """
+    from divert.privacy.models import BreakGlass, NamedAccess, RestrictedRecord
+
+    granted = BreakGlass.objects.filter(user_id=user.pk, expires__gt=timezone.now()).values("child_id")
+    named = NamedAccess.objects.filter(user_id=user.pk).values("child_id")
+    hidden = RestrictedRecord.objects.exclude(child_id__in=granted).exclude(child_id__in=named)
+    return hidden.values("child_id")
+
+
+def may_break_glass(user: User | Any, child: models.Model) -> bool:
+    """Whether ``user`` could open this restricted child by giving a reason.
+
+    Only a role that may break glass, and only for a child their role would reach anyway: a
+    social worker in another team cannot break glass to see a child they would never see.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.role not in BREAK_GLASS_ROLES:
+        return False
+    scope = _scope_filter(user)
+    if scope is None:
+        return False
+    from divert.people.models import Child
+
+    return Child.objects.filter(scope, pk=child.pk, restriction__isnull=False).exists()
+
+
+def restricted_child_for_break_glass(user: User | Any, pk: int) -> Any:
+    """The restricted child ``pk`` if ``user`` may break glass on it now, else ``None``.
+
+    Lets the child's page offer the break-glass form instead of a 404 to a person whose role
+    reaches the child; everyone else still gets the same 404 as for a child that does not exist.
+    """
+    from divert.people.models import Child
+
+    child = Child.objects.filter(pk=pk).only("pk", "authority_id").first()
+    if child is None or not may_break_glass(user, child) or can(user, "view", child):
+        return None
+    return child
 
 
 def restrict(queryset: models.QuerySet[M], user: User | Any, action: Action = "view") -> models.QuerySet[M]:
@@ -319,3 +391,16 @@ def may_run_programme(user: User | Any) -> bool:
     from divert.core.roles import PROGRAMME_WRITERS
 
     return _signed_in_with(user, PROGRAMME_WRITERS)
+
+
+# --- The read-only API (issue 9, item 5) -------------------------------------------------------
+#
+# A bearer token acts as its user, so the API asks the same questions as the pages: whether the
+# user's role uses the API at all (``API_ROLES``), and, for rows about children, ``restrict``.
+
+
+def may_use_api(user: User | Any) -> bool:
+    """Whether ``user`` may hold API tokens and read the API (their role, active, with an authority)."""
+    from divert.core.roles import API_ROLES
+
+    return _signed_in_with(user, API_ROLES)

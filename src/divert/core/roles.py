@@ -113,3 +113,31 @@ PRICE_READERS = PRICE_WRITERS | {Role.HEAD_OF_SERVICE, Role.ANALYST, Role.TEAM_M
 # managers read it because they own actions.
 PROGRAMME_WRITERS = frozenset({Role.HEAD_OF_SERVICE, Role.ANALYST, Role.FINANCE})
 PROGRAMME_READERS = PROGRAMME_WRITERS | {Role.TEAM_MANAGER}
+
+# Need to know (issue 9). A restricted record is seen only by the people named on it; the roles
+# that work children's cases may name people and be named. Anyone else whose role reaches the
+# child may "break glass" with a reason, which alerts managers. Restrictions are set by a team
+# manager (their team's children) or the head of service, and managed by the head of service.
+NAMED_ACCESS_ROLES = frozenset({Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.MASH_OFFICER, Role.HEAD_OF_SERVICE})
+BREAK_GLASS_ROLES = NAMED_ACCESS_ROLES
+RESTRICTION_SETTERS = frozenset({Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE})
+RESTRICTION_MANAGERS = frozenset({Role.HEAD_OF_SERVICE})
+
+# Sharing a child's record with a partner agency (police, health, school) is a decision about the
+# child's case: the people who may change the record make it.
+SHARE_MANAGERS = CHILD_WRITERS
+
+# Analysts work on figures: every child and family member they load is pseudonymised
+# (``divert.privacy.pseudonyms``), and they cannot break glass.
+PSEUDONYMISED_ROLES = frozenset({Role.ANALYST})
+
+# Who reads the audit trail: team managers (their team's children and people), the head of
+# service (the whole authority). They see access alerts and export access histories for subject
+# access requests.
+AUDIT_READERS = frozenset({Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE})
+
+# --- The read-only API for business-intelligence tools (issue 9) -----------------------------
+# Power BI and Excel read figures and pseudonymised rows with a personal token that acts as its
+# user: the head of service, analysts and finance, who already read the whole authority's figures.
+# Casework roles work in the pages; partners and administrators see no authority-wide figures.
+API_ROLES = frozenset({Role.HEAD_OF_SERVICE, Role.ANALYST, Role.FINANCE})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -11,6 +12,7 @@ from divert.core.access import RestrictedQuerySet
 from divert.core.ages import age_on
 from divert.core.codes import Ethnicity, PartnerAgency, Sex
 from divert.core.models import Authority
+from divert.privacy.pseudonyms import mask_child, mask_family_member, pseudonymising, refuse_saving_masked
 
 
 class Locality(models.Model):
@@ -148,6 +150,16 @@ class Child(models.Model):
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name} ({self.child_id})"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        refuse_saving_masked(self)
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> Child:
+        """Load a child, masked if the current request works on pseudonymised data (analysts)."""
+        child = super().from_db(db, field_names, values)
+        return mask_child(child) if pseudonymising() else child
+
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
@@ -194,6 +206,16 @@ class FamilyMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_relationship_display()})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        refuse_saving_masked(self)
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> FamilyMember:
+        """Load a family member, masked if the current request works on pseudonymised data."""
+        member = super().from_db(db, field_names, values)
+        return mask_family_member(member) if pseudonymising() else member
 
 
 class Allocation(models.Model):
