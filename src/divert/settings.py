@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "divert.core.middleware.LoginRequiredMiddleware",
+    "divert.privacy.middleware.PseudonymiseMiddleware",
 ]
 
 ROOT_URLCONF = "divert.urls"
@@ -204,7 +205,24 @@ DIVERT = {
     "STEP_DOWN_SAVING_WEEKS": envint("DIVERT_STEP_DOWN_SAVING_WEEKS", 52),
     # Simulated futures behind each forecast's 80% band (the backtest uses at most 200 per origin).
     "FORECAST_RUNS": envint("DIVERT_FORECAST_RUNS", 500),
+    # Need to know (docs/security.md): a break-glass view of a restricted record lasts this long;
+    # opening more than UNUSUAL_ACCESS_RECORDS children's records within UNUSUAL_ACCESS_MINUTES
+    # raises an alert for managers.
+    "BREAK_GLASS_MINUTES": envint("DIVERT_BREAK_GLASS_MINUTES", 60),
+    "UNUSUAL_ACCESS_RECORDS": envint("DIVERT_UNUSUAL_ACCESS_RECORDS", 40),
+    "UNUSUAL_ACCESS_MINUTES": envint("DIVERT_UNUSUAL_ACCESS_MINUTES", 10),
 }
+
+# The key behind analysts' pseudonyms (divert/privacy/pseudonyms.py); derived from SECRET_KEY when unset.
+DIVERT_PSEUDONYM_KEY = envstr("DIVERT_PSEUDONYM_KEY", "")  # or DIVERT_PSEUDONYM_KEY_FILE
+
+# Mail for access alerts to managers: an SMTP relay in production, the console when DEBUG is on.
+_mail = "console" if DEBUG else "smtp"
+EMAIL_BACKEND = envstr("DIVERT_EMAIL_BACKEND", f"django.core.mail.backends.{_mail}.EmailBackend")
+EMAIL_HOST = envstr("DIVERT_EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("DIVERT_EMAIL_PORT", 25)
+EMAIL_USE_TLS = envbool("DIVERT_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = envstr("DIVERT_EMAIL_FROM", "divert@localhost")
 
 # The scorecard keeps each authority's register as frames in every web process, per register
 # version (indicators/cache.py): how many registers a process keeps (0 turns it off) and the
@@ -248,3 +266,68 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # NCSC password guidance: length over complexity, common passwords refused (above), no forced
 # expiry, and long passphrases allowed up to 128 characters.
 AUTH_PASSWORD_VALIDATORS += [{"NAME": "divert.core.passwords.MaximumLengthValidator"}]
+
+# --- Sign-in: second factor and single sign-on (docs/security.md "Signing in"). ---------------
+# Every local account needs a one-time code from an authenticator app (TOTP) after its password,
+# or one of its single-use backup codes; demo accounts skip it only with DEBUG on.
+# DIVERT_SECOND_FACTOR=0 exists only for tests of other things: leave it on in every installation.
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static"]
+MIDDLEWARE += ["divert.signin.middleware.SecondFactorMiddleware"]
+DIVERT_SECOND_FACTOR = envbool("DIVERT_SECOND_FACTOR", True)
+OTP_TOTP_ISSUER = "Divert"
+OTP_TOTP_THROTTLE_FACTOR = 1  # after n wrong codes in a row, wait 2**(n-1) seconds
+OTP_STATIC_THROTTLE_FACTOR = 1
+# Single sign-on through the council's OpenID Connect provider (Microsoft Entra ID, or another),
+# only when a client id is set. People are matched to existing Divert accounts; none is created.
+DIVERT_OIDC_CLIENT_ID = envstr("DIVERT_OIDC_CLIENT_ID", "") or ""
+DIVERT_OIDC_ENABLED = bool(DIVERT_OIDC_CLIENT_ID)
+DIVERT_OIDC_REQUIRE_MFA = envbool("DIVERT_OIDC_REQUIRE_MFA", True)
+if DIVERT_OIDC_ENABLED:
+    from divert.signin.config import oidc_endpoints
+
+    _oidc = oidc_endpoints()
+    OIDC_RP_CLIENT_ID = DIVERT_OIDC_CLIENT_ID
+    OIDC_RP_CLIENT_SECRET = envstr("DIVERT_OIDC_CLIENT_SECRET", "") or ""
+    if not OIDC_RP_CLIENT_SECRET:
+        raise ConfigError("DIVERT_OIDC_CLIENT_SECRET (or _FILE) must be set with DIVERT_OIDC_CLIENT_ID")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = _oidc.authorization
+    OIDC_OP_TOKEN_ENDPOINT = _oidc.token
+    OIDC_OP_JWKS_ENDPOINT = _oidc.jwks
+    OIDC_OP_USER_ENDPOINT = _oidc.userinfo
+    DIVERT_OIDC_ISSUER = _oidc.issuer  # checked against the ID token's "iss" when known
+    OIDC_RP_SIGN_ALGO = "RS256"
+    OIDC_RP_SCOPES = "openid email profile"
+    OIDC_CREATE_USER = False  # roles are given in Divert by an administrator, never by sign-in
+    OIDC_USE_PKCE = True
+    OIDC_AUTHENTICATION_CALLBACK_URL = "signin:oidc_callback"
+    OIDC_TIMEOUT = 10
+    AUTHENTICATION_BACKENDS += ["divert.signin.oidc.DivertOIDCBackend"]
+# --- end of sign-in block ---------------------------------------------------------------------
+
+# --- Read-only API block (issue 9 item 5; docs/api.md) ----------------------------------------
+# Bearer tokens only (no session, so no CSRF), JSON only, read only; a rate limit per token, read
+# when applied (divert.api.throttling). Lists page by limit/offset: 100 a page, at most 1,000.
+INSTALLED_APPS += ["rest_framework", "drf_spectacular"]
+DIVERT_API_RATE = envstr("DIVERT_API_RATE", "120/minute")
+DIVERT_API_PAGE_SIZE = envint("DIVERT_API_PAGE_SIZE", 100)
+DIVERT_API_MAX_PAGE_SIZE = envint("DIVERT_API_MAX_PAGE_SIZE", 1000)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["divert.api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["divert.api.permissions.UsesApi"],
+    "DEFAULT_THROTTLE_CLASSES": ["divert.api.throttling.PerTokenThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_PAGINATION_CLASS": "divert.api.pagination.Pages",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "COERCE_DECIMAL_TO_STRING": False,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Divert read-only API",
+    "DESCRIPTION": "Scorecard figures, pseudonymised children in care and monthly counts for "
+    "business-intelligence tools. Send 'Authorization: Bearer <token>' (make one at /api/tokens/).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+# --- end of read-only API block -----------------------------------------------------------------
