@@ -93,17 +93,17 @@ def test_the_head_of_service_reads_the_queue_but_cannot_record(client, world):
     assert client.post(reverse("frontdoor:new"), enquiry_post()).status_code == 403
 
 
-def test_the_queue_is_closed_to_partners_and_social_workers(client, world):
-    for who in ("pat", "alice"):
+def test_the_queue_is_closed_to_partners_social_workers_and_the_analyst(client, world):
+    for who in ("pat", "alice", "ana"):
         client.force_login(world.users[who])
         assert client.get(reverse("frontdoor:queue")).status_code == 403
 
 
 def test_the_enquiry_page_audits_a_view_of_each_matched_child(client, world):
     contact = a_matched_contact(world)
-    response = signed_in(client, world, "ana").get(reverse("frontdoor:enquiry", args=[contact.enquiry_id]))
+    response = signed_in(client, world, "hos").get(reverse("frontdoor:enquiry", args=[contact.enquiry_id]))
     assert response.status_code == 200
-    event = AuditEvent.objects.get(action="view", actor=world.users["ana"])
+    event = AuditEvent.objects.get(action="view", actor=world.users["hos"])
     assert (event.object_type, event.child_id) == ("frontdoor.contact", world.child_south.pk)
     assert b"Record decision" not in response.content  # read only
 

@@ -58,11 +58,12 @@ RETURNS_ROLES = frozenset({Role.ANALYST, Role.HEAD_OF_SERVICE})
 SCORECARD_ROLES = frozenset(Role) - {Role.PARTNER, Role.ADMIN}
 
 # The front door (MASH enquiries, the queue, information requests to partners): MASH officers
-# work it; the head of service and the analyst read it for demand and the clock. An enquiry
-# names children not yet matched to anyone's caseload, so only authority-wide roles read it.
-# Partner agencies see only the requests sent to them.
+# work it; the head of service reads it. An enquiry names children not yet matched to anyone's
+# caseload, and the adults around them, in free text that cannot be pseudonymised: so the
+# analyst, who works on pseudonymised data, reads the front door's figures on the scorecard and
+# not the enquiries themselves. Partner agencies see only the requests sent to them.
 FRONT_DOOR_WORKERS = frozenset({Role.MASH_OFFICER})
-FRONT_DOOR_READERS = FRONT_DOOR_WORKERS | {Role.HEAD_OF_SERVICE, Role.ANALYST}
+FRONT_DOOR_READERS = FRONT_DOOR_WORKERS | {Role.HEAD_OF_SERVICE}
 
 # The edge-of-care and resource panels: social workers and managers bring children to them
 # (through their own children's records); managers and the head of service run the meetings

@@ -590,10 +590,13 @@ def _subject(indicator: Indicator, rows: pl.DataFrame) -> str:
 def _visible_children(user: Any, authority_id: int, ids: list[int]) -> pl.DataFrame:
     """The children among ``ids`` that ``user`` may see, with what the list shows: one query."""
     from divert.people.models import Child
+    from divert.privacy.pseudonyms import pseudonym, pseudonymising
 
     base = Child.objects.filter(authority_id=authority_id)
     found = restrict(base if len(ids) > BULK_IDS else base.filter(pk__in=ids), user)
     data = list(found.values_list("pk", "first_name", "last_name", "child_id", "date_of_birth"))
+    if pseudonymising():  # an analyst's list: the same masking as a loaded child (privacy/pseudonyms.py)
+        data = [(pk, "Child", pseudonym(pk), ref, dob.replace(day=1)) for pk, _f, _l, ref, dob in data]
     schema = {"child": pl.Int64, "first": pl.Utf8, "last": pl.Utf8, "ref": pl.Utf8, "dob": pl.Date}
     return pl.DataFrame(data, schema=schema, orient="row")
 
