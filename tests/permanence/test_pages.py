@@ -45,7 +45,7 @@ def test_the_overdue_list_shows_only_the_users_children_and_is_one_audit_row(cli
 
 
 def test_a_reader_who_may_not_change_the_child_gets_no_record_link(client, world, overdue_pair):
-    text = signed_in(client, world, "ana").get(reverse("permanence:overdue")).content.decode()
+    text = signed_in(client, world, "hos").get(reverse("permanence:overdue")).content.decode()
     assert "Ava Northam" in text and "Sid Southey" in text
     assert "Record plan" not in text
 

@@ -13,7 +13,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from divert.care.models import (
@@ -29,20 +28,11 @@ from divert.cases.queries import Filters
 from divert.core.access import get_for_user
 from divert.core.clocks import cp_review_conference_due, la_review_due, visit_due
 from divert.core.codes import INDEPENDENT_PROVIDERS, LONG_TERM_FOSTER, SHORT_BREAK_STATUSES
-from divert.people.models import Allocation, Child
-from divert.people.queries import held_on, open_on, period_of_care_start
+from divert.people.models import Child
+from divert.people.queries import open_on, period_of_care_start, worker_annotations
 
 #: A clock due within this many days is "due soon".
 DUE_SOON_DAYS = 14
-
-
-def _worker_annotations(today: dt.date) -> dict[str, Any]:
-    """The child's current worker and team, one subquery each, so a list costs one query."""
-    current = Allocation.objects.filter(held_on(today), child=OuterRef("child")).order_by("-start", "-pk")
-    return {
-        "worker_name": Subquery(current.values("worker__name")[:1]),
-        "team_name": Subquery(current.values("team__name")[:1]),
-    }
 
 
 @dataclass(frozen=True)
@@ -93,7 +83,7 @@ def _in_care_clocks(user: Any, filters: Filters, today: dt.date) -> tuple[list[C
         Episode.objects.restrict(user, "view")
         .filter(open_on(today, "decom", "dec"), filters.condition(today))
         .select_related("child")
-        .annotate(**_worker_annotations(today))
+        .annotate(**worker_annotations(today))
     )
     ids = [e.child_id for e in current]
     episodes: dict[int, list[Episode]] = defaultdict(list)
@@ -144,7 +134,7 @@ def _cp_clocks(user: Any, filters: Filters, today: dt.date) -> list[CareClock]:
         ChildProtectionPlan.objects.restrict(user, "view")
         .filter(open_on(today), filters.condition(today))
         .select_related("child")
-        .annotate(**_worker_annotations(today))
+        .annotate(**worker_annotations(today))
     )
     held: dict[int, list[dt.date]] = defaultdict(list)
     conferences = Conference.objects.restrict(user, "view").filter(
@@ -281,7 +271,7 @@ def end_dates(user: Any, today: dt.date | None = None) -> EndDates:
         .filter(open_on(today, "decom", "dec"))
         .exclude(ls__in=SHORT_BREAK_STATUSES)
         .select_related("child", "provider")
-        .annotate(**_worker_annotations(today))
+        .annotate(**worker_annotations(today))
         .order_by("-weekly_cost", "child__last_name", "child__first_name", "pk")
     )
     soon = today + dt.timedelta(days=ENDING_SOON_DAYS)
@@ -367,13 +357,13 @@ def early_warning(
         .filter(open_on(today, "decom", "dec"), filters.condition(today))
         .exclude(ls__in=SHORT_BREAK_STATUSES)
         .select_related("child", "provider")
-        .annotate(**_worker_annotations(today))
+        .annotate(**worker_annotations(today))
     }
     flags = list(
         PlacementRiskFlag.objects.restrict(user, "view")
         .filter(filters.condition(today), resolved__isnull=True, raised__lte=today)
         .select_related("child", "episode", "episode__provider")
-        .annotate(**_worker_annotations(today))
+        .annotate(**worker_annotations(today))
     )
     moves = recent_moves(user, authority_id, current, today)
     ids = set(moves) | {flag.child_id for flag in flags}

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from divert.cases.actions import review_milestones
@@ -28,6 +28,7 @@ from divert.core.calendar import add_months
 from divert.core.clocks import assessment_due, icpc_due, is_overdue, working_days_left
 from divert.frontdoor.models import Referral
 from divert.people.models import Allocation, Child, Professional, Team
+from divert.people.queries import worker_annotations
 
 #: How far back the page lists strategy discussions.
 RECENT_DAYS = 30
@@ -53,15 +54,6 @@ class Filters:
         if self.worker is not None:
             condition &= Q(Exists(held.filter(worker=self.worker)))
         return condition
-
-
-def _worker_annotations(today: dt.date) -> dict[str, Any]:
-    """The child's current worker and team, one subquery each, so a list costs one query."""
-    current = Allocation.objects.filter(held_on(today), child=OuterRef("child")).order_by("-start", "-pk")
-    return {
-        "worker_name": Subquery(current.values("worker__name")[:1]),
-        "team_name": Subquery(current.values("team__name")[:1]),
-    }
 
 
 @dataclass(frozen=True)
@@ -119,7 +111,7 @@ def assessments_in_progress(user: Any, filters: Filters, today: dt.date) -> list
         Assessment.objects.restrict(user, "view")
         .filter(filters.condition(today), start__lte=today, authorised__isnull=True)
         .select_related("child", "referral")
-        .annotate(**_worker_annotations(today))
+        .annotate(**worker_annotations(today))
     )
     rows = [
         _clock_row(a, assessment_clock_start(a), assessment_due(assessment_clock_start(a)), today)
@@ -142,7 +134,7 @@ def section47s_awaiting_conference(user: Any, filters: Filters, today: dt.date) 
         Section47.objects.restrict(user, "view")
         .filter(_awaiting_conference(), filters.condition(today), start__lte=today)
         .select_related("child")
-        .annotate(**_worker_annotations(today))
+        .annotate(**worker_annotations(today))
     )
     rows = [_clock_row(s, s.strategy_discussion, icpc_due(s.strategy_discussion), today) for s in found]
     return sorted(rows, key=lambda row: (row.due, row.child.last_name, row.record.pk))
@@ -171,7 +163,7 @@ def referrals_waiting(user: Any, filters: Filters, today: dt.date) -> list[Clock
         .exclude(Exists(Assessment.objects.filter(referral=OuterRef("pk"))))
         .exclude(Exists(StrategyDiscussion.objects.filter(referral=OuterRef("pk"))))
         .select_related("child")
-        .annotate(**_worker_annotations(today))
+        .annotate(**worker_annotations(today))
     )
     rows = [_clock_row(r, r.date, assessment_due(r.date), today) for r in found]
     return sorted(rows, key=lambda row: (row.due, row.child.last_name, row.record.pk))
@@ -306,7 +298,7 @@ def _open_plans(model: Any, user: Any, filters: Filters, today: dt.date) -> Quer
         .filter(Q(end__isnull=True) | Q(end__gt=today))
         .select_related("child")
         .prefetch_related("reviews")
-        .annotate(**_worker_annotations(today))
+        .annotate(**worker_annotations(today))
     )
 
 

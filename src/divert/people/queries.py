@@ -47,6 +47,20 @@ def held_on(today: dt.date) -> Q:
     return Q(start__lte=today) & (Q(end__isnull=True) | Q(end__gte=today))
 
 
+def worker_annotations(today: dt.date, child: str = "child") -> dict[str, Any]:
+    """The child's current worker and team as ``worker_name`` and ``team_name``: one subquery each.
+
+    ``child`` is the path from the listed model to the child's key ("child" for a record about a
+    child, "pk" for ``Child`` itself), so every list of children shows who holds the case for
+    one query whatever its length.
+    """
+    current = Allocation.objects.filter(held_on(today), child=OuterRef(child)).order_by("-start", "-pk")
+    return {
+        "worker_name": Subquery(current.values("worker__name")[:1]),
+        "team_name": Subquery(current.values("team__name")[:1]),
+    }
+
+
 def may_search(user: Any) -> bool:
     """Whether the user's role reaches any child at all (administrators' does not)."""
     return child_filter(user, "view") is not None

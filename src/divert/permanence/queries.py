@@ -18,17 +18,17 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from django.conf import settings
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from divert.care.models import AdoptionRecord, Episode, LookedAfterReview
-from divert.care.queries import _worker_annotations, placement_start
+from divert.care.queries import placement_start
 from divert.core.access import get_for_user
 from divert.core.calendar import add_months, add_working_days
 from divert.core.clocks import LA_REVIEW_FIRST_WORKING_DAYS, LA_REVIEW_SECOND_MONTHS
 from divert.core.codes import ADOPTED, ADOPTION_PLACEMENTS, FOSTER_PLACEMENTS, SHORT_BREAK_STATUSES
-from divert.people.models import Allocation, Child
-from divert.people.queries import held_on, open_on, period_of_care_start
+from divert.people.models import Child
+from divert.people.queries import open_on, period_of_care_start, worker_annotations
 from divert.permanence.models import CourtApplication, PermanencePlan
 
 #: The overdue list's second section: second reviews due within this many days (the seeds' 4 weeks).
@@ -64,7 +64,7 @@ def _current_episodes(user: Any, day: dt.date) -> list[Episode]:
         .filter(open_on(day, "decom", "dec"))
         .exclude(ls__in=SHORT_BREAK_STATUSES)
         .select_related("child")
-        .annotate(**_worker_annotations(day))
+        .annotate(**worker_annotations(day))
     )
 
 
@@ -241,7 +241,7 @@ def applications(user: Any, kind: str = "", on: dt.date | None = None) -> Applic
     found = (
         CourtApplication.objects.restrict(user, "view")
         .select_related("child")
-        .annotate(**_worker_annotations(day))
+        .annotate(**worker_annotations(day))
     )
     if kind in CourtApplication.Kind.values:
         found = found.filter(kind=kind)
@@ -472,7 +472,7 @@ def _journeys(user: Any, children: QuerySet[Child], day: dt.date) -> list[Adopti
     wanted |= set(adopting.values_list("child_id", flat=True))
     found = children.filter(pk__in=wanted)
     if user is not None:
-        found = found.annotate(**_child_worker_annotations(day))
+        found = found.annotate(**worker_annotations(day, child="pk"))
     kids = list(found)
     ids = [c.pk for c in kids]
     records = {r.child_id: r for r in readable(AdoptionRecord.objects.filter(child_id__in=ids))}
@@ -490,15 +490,6 @@ def _journeys(user: Any, children: QuerySet[Child], day: dt.date) -> list[Adopti
         )
         for c in kids
     ]
-
-
-def _child_worker_annotations(day: dt.date) -> dict[str, Any]:
-    """The care queries' worker annotations, but on ``Child`` (whose own key is ``pk``)."""
-    current = Allocation.objects.filter(held_on(day), child=OuterRef("pk")).order_by("-start", "-pk")
-    return {
-        "worker_name": Subquery(current.values("worker__name")[:1]),
-        "team_name": Subquery(current.values("team__name")[:1]),
-    }
 
 
 @dataclass(frozen=True)
