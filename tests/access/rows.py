@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tests.access import (
     Page,
+    api,
     care,
     carers,
     cases,
@@ -32,6 +33,7 @@ for rows in (
     carers.ROWS,
     commissioning.ROWS,
     programme.ROWS,
+    api.ROWS,
 ):
     assert not DOMAIN_ROWS.keys() & rows.keys(), "a page is in two domains' rows"
     DOMAIN_ROWS |= rows

@@ -13,7 +13,9 @@ from divert.core.audit import new_request_id, request_id_var, request_path_var
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
-OPEN_PREFIXES = ("/sign-in/", "/static/", "/healthz")
+# The API checks its own bearer tokens; single sign-on's start and return ("/account/oidc/") are
+# reached before anyone is signed in.
+OPEN_PREFIXES = ("/sign-in/", "/static/", "/healthz", "/api/v1/", "/account/oidc/")
 
 
 class RequestIdMiddleware:
