@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from divert.core.roles import (
+    API_ROLES,
     CARERS_READERS,
     CASEWORK_READERS,
     FORECAST_READERS,
@@ -46,5 +47,6 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Forecast", "forecast:index", FORECAST_READERS),
     NavItem("Programme", "programme:index", PROGRAMME_READERS),
     NavItem("Returns", "returns:index", RETURNS_ROLES),
+    NavItem("API tokens", "api:tokens", API_ROLES),
     NavItem("Reference data", "admin:index", frozenset({Role.ADMIN})),
 )
