@@ -91,6 +91,31 @@ def test_viewing_a_child_keeps_the_cached_register(
     assert frames_for(world.authority.pk) is before
 
 
+def test_a_change_the_figures_never_read_keeps_the_cached_register(
+    world: World, django_capture_on_commit_callbacks: Commit
+) -> None:
+    """A significant event or a programme risk moves no figure: every process keeps its register."""
+    before = frames_for(world.authority.pk)
+    version = audit.register_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        audit.record(
+            world.users["alice"], AuditEvent.Action.CREATE, object_type="chronology.significantevent"
+        )
+        audit.record(world.users["hos"], AuditEvent.Action.UPDATE, object_type="programme.risk")
+    assert audit.register_version() == version
+    assert frames_for(world.authority.pk) is before
+
+
+def test_a_change_to_an_app_the_figures_read_moves_the_version(
+    world: World, django_capture_on_commit_callbacks: Commit
+) -> None:
+    version = audit.register_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        audit.record(world.users["alice"], AuditEvent.Action.UPDATE, object_type="people.share")
+        audit.record(world.users["ana"], AuditEvent.Action.CREATE, object_type="returns.returnjob")
+    assert audit.register_version() == version + 2
+
+
 def test_the_same_scorecard_asked_twice_is_computed_once(world: World) -> None:
     first = cache.scorecard(world.authority.pk, AS_AT, only=["cla_count"])
     assert cache.scorecard(world.authority.pk, AS_AT, only=["cla_count"]) is first

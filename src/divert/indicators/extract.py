@@ -272,6 +272,20 @@ def sources(authority_id: int) -> dict[str, tuple[QuerySet[Any], tuple[str, ...]
     }
 
 
+@functools.cache
+def apps_read() -> frozenset[str]:
+    """The app labels of every model the frames read, following each column's path across relations."""
+    labels: set[str] = set()
+    for queryset, paths in sources(0).values():
+        for path in paths:
+            model: Any = queryset.model
+            labels.add(model._meta.app_label)
+            for hop in path.split("__")[:-1]:
+                model = model._meta.get_field(hop).related_model
+                labels.add(model._meta.app_label)
+    return frozenset(labels)
+
+
 def extract(authority_id: int) -> Frames:
     """Every table the indicators read, for one authority, as it stands in the register now."""
     frames: dict[str, Any] = {
