@@ -12,6 +12,7 @@ from tests.conftest import World
 
 from divert.care.models import Episode
 from divert.care.queries import end_dates
+from divert.core.concurrency import versioned
 from divert.core.models import AuditEvent
 
 
@@ -83,7 +84,7 @@ def test_alice_sets_a_missing_end_date_from_the_list_and_goes_back_to_it(
     link = reverse("care:planned_end", args=[episode.pk]) + "?from=end-dates"
     assert link in listing
     end = timezone.localdate() + dt.timedelta(days=120)
-    response = client.post(link, _date(end))
+    response = client.post(link, _date(end) | versioned(episode))
     assert response.status_code == 302 and response["Location"] == reverse("care:end_dates")
     episode.refresh_from_db()
     assert episode.planned_end == end
@@ -95,7 +96,8 @@ def test_an_end_before_the_episode_began_is_refused_beside_the_date(client: Clie
     episode = _placed(world.child_north, since=100)
     client.force_login(world.users["alice"])
     url = reverse("care:planned_end", args=[episode.pk])
-    page = client.post(url, _date(timezone.localdate() - dt.timedelta(days=101))).content.decode()
+    early = _date(timezone.localdate() - dt.timedelta(days=101)) | versioned(episode)
+    page = client.post(url, early).content.decode()
     assert "The planned end cannot be before the episode began on" in page
     assert 'class="govuk-error-summary"' in page
     assert (

@@ -12,6 +12,7 @@ from django.urls import reverse
 from divert.chronology import actions
 from divert.chronology.models import SignificantEvent
 from divert.chronology.queries import Filters, chronology
+from divert.core.concurrency import versioned
 from divert.core.models import AuditEvent
 from tests.conftest import PASSWORD, NothingWritten, World
 
@@ -140,7 +141,8 @@ def test_correcting_and_removing_through_the_pages(world: World) -> None:
             "detail": "",
             "category": "",
             "reason": "Shorter title",
-        },
+        }
+        | versioned(event),
     )
     assert response.status_code == 302
     event.refresh_from_db()

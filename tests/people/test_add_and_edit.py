@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from divert.core.concurrency import versioned
 from divert.core.models import AuditEvent
 from divert.people.models import Allocation, Child
 from tests.conftest import World
@@ -110,7 +111,7 @@ def details_of(child: Child, **changes: str) -> dict[str, Any]:
         "ethnicity": child.ethnicity,
         "home_postcode": child.home_postcode,
     }
-    return data | changes
+    return data | versioned(child) | changes
 
 
 def test_the_edit_form_starts_with_the_childs_details(client: Client, world: World) -> None:

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
+from divert.core.concurrency import versioned
 from divert.core.models import AuditEvent
 from divert.programme import actions, queries
 from divert.programme.models import Action
@@ -145,7 +146,7 @@ def test_an_action_is_blocked_through_its_form_with_the_barrier(client: Client, 
         "owner": "Siobhan Wallace",
         "status": "blocked",
         "indicators": ["contacts"],
-    }
+    } | versioned(made)
     refused = client.post(f"/programme/actions/{made.pk}/", data)
     assert "Say what is blocking the action" in refused.content.decode()
     assert (

@@ -13,6 +13,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from divert.core.concurrency import versioned
 from divert.core.models import AuditEvent
 from divert.programme.models import Risk, RiskScore, SavingsLine, WorkStream
 from tests.conftest import World
@@ -81,7 +82,7 @@ def test_a_risk_is_changed_and_closed_with_a_reason_keeping_its_history(client: 
         "mitigation": "Edge of care team",
         "status": "closed",
         "reason": "",
-    }
+    } | versioned(found)
     refused = client.post(url, data)
     assert "Say why the risk is closed" in refused.content.decode()
     found.refresh_from_db()
@@ -107,7 +108,7 @@ def test_a_risk_is_changed_and_closed_with_a_reason_keeping_its_history(client: 
     assert "Rise in children in care" in closed_part.split("History")[0]
     assert "Change or reopen the risk" in client.get(f"/programme/risks/{found.pk}/").content.decode()
 
-    reopened = data | {"status": "open", "reason": "Numbers rising again"}
+    reopened = data | {"status": "open", "reason": "Numbers rising again"} | versioned(found)
     assert client.post(url, reopened).status_code == 302
     found.refresh_from_db()
     assert found.status == "open" and found.scores.first().note == "Reopened: Numbers rising again"  # type: ignore[union-attr]
@@ -116,7 +117,7 @@ def test_a_risk_is_changed_and_closed_with_a_reason_keeping_its_history(client: 
 def test_changing_words_only_adds_no_history_row(client: Client, world: World) -> None:
     found = risk(world.authority, "Rise in care", 4, 5)
     client.force_login(world.users["hos"])
-    data = {"title": "Rise in care", "owner": "Joy Howick", "status": "open"}
+    data = {"title": "Rise in care", "owner": "Joy Howick", "status": "open"} | versioned(found)
     assert client.post(f"/programme/risks/{found.pk}/edit/", data).status_code == 302
     found.refresh_from_db()
     assert (found.owner, found.scores.count()) == ("Joy Howick", 1)
@@ -139,7 +140,7 @@ def test_a_savings_line_is_added_and_changed(client: Client, world: World) -> No
     )
     assert _audits("programme.savingsline", "create") == 1
 
-    changed = data | {"target_k": "162.5", "fte": ""}
+    changed = data | {"target_k": "162.5", "fte": ""} | versioned(made)
     assert client.post(f"/programme/savings/{made.pk}/edit/", changed).status_code == 302
     made.refresh_from_db()
     assert (made.target_k, made.fte) == (Decimal("162.5"), None)
@@ -157,7 +158,8 @@ def test_one_line_per_area_and_year_and_bad_figures_are_refused(client: Client, 
     )
     # Moving another line onto the same area and year is refused the same way.
     moved = client.post(
-        f"/programme/savings/{other.pk}/edit/", {"area": "court", "year": "2026", "target_k": "180"}
+        f"/programme/savings/{other.pk}/edit/",
+        {"area": "court", "year": "2026", "target_k": "180"} | versioned(other),
     )
     assert (
         "There is already a court ordered placements and transport line for 2026/27" in moved.content.decode()
@@ -180,7 +182,9 @@ def test_the_placements_lines_achieved_is_never_typed(client: Client, world: Wor
     client.force_login(world.users["hos"])
     form = client.get(f"/programme/savings/{placements.pk}/edit/").content.decode()
     assert 'name="achieved_k"' not in form
-    data = {"area": "placements", "year": "2026", "target_k": "800", "achieved_k": "999"}
+    data = {"area": "placements", "year": "2026", "target_k": "800", "achieved_k": "999"} | versioned(
+        placements
+    )
     assert client.post(f"/programme/savings/{placements.pk}/edit/", data).status_code == 302
     placements.refresh_from_db()
     assert (placements.target_k, placements.achieved_k) == (Decimal("800.0"), None)
@@ -188,7 +192,7 @@ def test_the_placements_lines_achieved_is_never_typed(client: Client, world: Wor
     staff = line(
         world.authority, "staff", 2027, "100", achieved_k=Decimal("40"), achieved_on=dt.date(2026, 1, 5)
     )
-    data = {"area": "placements", "year": "2027", "target_k": "100"}
+    data = {"area": "placements", "year": "2027", "target_k": "100"} | versioned(staff)
     assert client.post(f"/programme/savings/{staff.pk}/edit/", data).status_code == 302
     staff.refresh_from_db()
     assert (staff.area, staff.achieved_k, staff.achieved_on) == ("placements", None, None)
@@ -207,7 +211,7 @@ def test_a_work_stream_is_added_and_renamed(client: Client, world: World) -> Non
     assert response["Location"] == f"/programme/work-streams/{made.pk}/"
     assert (made.authority, made.lead, made.order) == (world.authority, "Joy Howick", 7)
     assert "Change the work stream" in client.get(response["Location"]).content.decode()
-    data = {"name": "Edge of care and reunification", "lead": "", "order": "2"}
+    data = {"name": "Edge of care and reunification", "lead": "", "order": "2"} | versioned(made)
     assert client.post(f"/programme/work-streams/{made.pk}/edit/", data).status_code == 302
     made.refresh_from_db()
     assert (made.name, made.lead, made.order) == ("Edge of care and reunification", "", 2)

@@ -12,6 +12,7 @@ from django import forms
 
 from divert.care.models import MeetingReason, PlacementRiskFlag, RiskOutcome, RiskRaisedBy
 from divert.cases.forms import ClocksFilterForm
+from divert.core.concurrency import VersionedFormMixin
 from divert.core.forms import GovukFormMixin
 from divert.people.forms import GovukDateField, GovukErrorsMixin
 
@@ -33,7 +34,7 @@ class CareForm(GovukErrorsMixin, GovukFormMixin, forms.Form):
             self.fields[name].error_messages.update(messages)
 
 
-class PlannedEndForm(CareForm):
+class PlannedEndForm(VersionedFormMixin, CareForm):
     planned_end = GovukDateField(label="Planned end date", help_text="For example, 31 8 2027")
 
     messages = {"planned_end": {"required": "Enter the planned end date"}}

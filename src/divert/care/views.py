@@ -22,7 +22,7 @@ from divert.care import actions, queries
 from divert.care.forms import CareClocksFilterForm, FlagForm, MeetingForm, PlannedEndForm, ResolveFlagForm
 from divert.care.models import Episode, TeamAroundChildMeeting
 from divert.cases.queries import Filters
-from divert.core import audit
+from divert.core import audit, concurrency
 from divert.core.access import can, get_for_user, may_read_casework
 from divert.core.models import AuditEvent
 from divert.core.pages import page_title, signed_in_user
@@ -106,14 +106,19 @@ def planned_end(request: HttpRequest, pk: int) -> HttpResponse:
     if not can(request.user, "change", child):
         raise PermissionDenied("Only someone who may change the child's record sets a planned end date.")
     back = "end_dates" if request.GET.get("from") == "end-dates" else "child"
-    form = PlannedEndForm(request.POST or None, initial={"planned_end": episode.planned_end})
+    form = PlannedEndForm(
+        request.POST or None, initial={"planned_end": episode.planned_end} | concurrency.versioned(episode)
+    )
     if request.method == "GET":
         audit.record_view(request.user, episode, note="Planned end date")
     if request.method == "POST" and form.is_valid():
         try:
-            actions.set_planned_end(
-                signed_in_user(request), episode=episode, planned_end=form.cleaned_data["planned_end"]
-            )
+            with concurrency.unchanged(episode, form):
+                actions.set_planned_end(
+                    signed_in_user(request), episode=episode, planned_end=form.cleaned_data["planned_end"]
+                )
+        except concurrency.EditConflict as conflict:
+            form.show_conflict(conflict)
         except ValidationError as error:
             form.apply_errors(error)
         else:
@@ -128,7 +133,7 @@ def planned_end(request: HttpRequest, pk: int) -> HttpResponse:
         "back": back,
         "page_title": page_title(f"Planned end date - {child.full_name}", form),
     }
-    return render(request, "care/planned_end_form.html", context)
+    return render(request, "care/planned_end_form.html", context, status=concurrency.status(form))
 
 
 @require_GET

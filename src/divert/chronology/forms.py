@@ -9,6 +9,7 @@ from django import forms
 from divert.chronology.entries import KINDS
 from divert.chronology.models import SignificantEvent
 from divert.chronology.queries import Filters, long_date
+from divert.core.concurrency import VersionedFormMixin
 from divert.core.forms import GovukFormMixin
 from divert.people.forms import GovukDateField, GovukErrorsMixin
 
@@ -87,7 +88,7 @@ class EventForm(GovukErrorsMixin, GovukFormMixin, forms.Form):
         return {"date": event.date, "title": event.title, "detail": event.detail, "category": event.category}
 
 
-class CorrectEventForm(EventForm):
+class CorrectEventForm(VersionedFormMixin, EventForm):
     reason = forms.CharField(
         label="Why are you correcting it?",
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from divert.chronology import actions, pdf, queries
 from divert.chronology.forms import ChronologyForm, CorrectEventForm, EventForm, RemoveEventForm
 from divert.chronology.models import SignificantEvent
-from divert.core import audit
+from divert.core import audit, concurrency
 from divert.core.access import can
 from divert.core.models import AuditEvent
 from divert.core.pages import page_title, signed_in_user
@@ -82,7 +82,7 @@ def _form_page(request: HttpRequest, form: Any, target: Child, heading: str, **e
         "page_title": page_title(heading, form),
         **extra,
     }
-    return render(request, "chronology/event_form.html", context)
+    return render(request, "chronology/event_form.html", context, status=concurrency.status(form))
 
 
 @require_http_methods(["GET", "POST"])
@@ -126,10 +126,15 @@ def _event_to_change(request: HttpRequest, pk: int) -> SignificantEvent:
 @require_http_methods(["GET", "POST"])
 def correct_event(request: HttpRequest, pk: int) -> HttpResponse:
     found = _event_to_change(request, pk)
-    form = CorrectEventForm(request.POST or None, initial=CorrectEventForm.initial_for(found))
+    form = CorrectEventForm(
+        request.POST or None, initial=CorrectEventForm.initial_for(found) | concurrency.versioned(found)
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            actions.correct_significant_event(signed_in_user(request), event=found, **form.cleaned_data)
+            with concurrency.unchanged(found, form):
+                actions.correct_significant_event(signed_in_user(request), event=found, **form.cleaned_data)
+        except concurrency.EditConflict as conflict:
+            form.show_conflict(conflict)
         except ValidationError as error:
             form.apply_errors(error)
         else:

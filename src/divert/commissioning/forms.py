@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 
 from divert.commissioning.models import PLACEMENT_TYPES, Contract
+from divert.core.concurrency import VersionedFormMixin
 from divert.core.forms import GovukFormMixin
 from divert.people.forms import GovukDateField, GovukErrorsMixin
 
@@ -29,7 +30,7 @@ class CommissioningForm(GovukErrorsMixin, GovukFormMixin, forms.Form):
             self.fields[name].error_messages.update(messages)
 
 
-class ContractForm(CommissioningForm):
+class ContractForm(VersionedFormMixin, CommissioningForm):
     reference = forms.CharField(label="Contract reference", max_length=40)
     kind = forms.ChoiceField(label="Contract type", choices=Contract.Kind.choices, widget=forms.RadioSelect)
     start = GovukDateField(label="Start date", help_text=DATE_HINT)

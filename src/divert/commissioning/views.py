@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from divert.commissioning import actions, queries
 from divert.commissioning.forms import ContractForm, OverrideForm, PeriodForm, PriceForm
-from divert.core import audit
+from divert.core import audit, concurrency
 from divert.core.access import may_read_prices, may_set_prices
 from divert.core.downloads import attachment
 from divert.core.models import AuditEvent
@@ -113,10 +113,13 @@ def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
         name: getattr(contract, name)
         for name in ("reference", "kind", "start", "end", "committed_places", "notes")
     }
-    form = ContractForm(request.POST or None, initial=initial)
+    form = ContractForm(request.POST or None, initial=initial | concurrency.versioned(contract))
     if request.method == "POST" and form.is_valid():
         try:
-            actions.update_contract(signed_in_user(request), contract, **form.cleaned_data)
+            with concurrency.unchanged(contract, form):
+                actions.update_contract(signed_in_user(request), contract, **form.cleaned_data)
+        except concurrency.EditConflict as conflict:
+            form.show_conflict(conflict)
         except ValidationError as error:
             form.apply_errors(error)
         else:
@@ -128,7 +131,7 @@ def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "contract": contract,
         "page_title": page_title(f"Change contract {contract.reference}", form),
     }
-    return render(request, "commissioning/contract_form.html", context)
+    return render(request, "commissioning/contract_form.html", context, status=concurrency.status(form))
 
 
 @require_http_methods(["GET", "POST"])

@@ -15,7 +15,9 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 
+from divert.core import concurrency
 from divert.core.codes import Ethnicity, Sex
+from divert.core.concurrency import VersionedFormMixin
 from divert.core.forms import GovukFormMixin
 from divert.people import actions
 from divert.people.models import Child, Locality
@@ -204,7 +206,7 @@ class ChildSearchForm(GovukErrorsMixin, GovukFormMixin, forms.Form):
         )
 
 
-class ChildForm(GovukErrorsMixin, GovukFormMixin, forms.Form):
+class ChildForm(VersionedFormMixin, GovukErrorsMixin, GovukFormMixin, forms.Form):
     """A child's own details. The rules beyond each field's shape come from the actions."""
 
     first_name = forms.CharField(label="First name", max_length=60)
@@ -277,4 +279,4 @@ class ChildForm(GovukErrorsMixin, GovukFormMixin, forms.Form):
 
     def changes(self) -> dict[str, Any]:
         """The fields to hand to the action."""
-        return {name: self.cleaned_data[name] for name in self.fields}
+        return {name: self.cleaned_data[name] for name in self.fields if name != concurrency.FIELD}

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from divert.core.concurrency import VersionedFormMixin
 from divert.core.forms import GovukFormMixin
 from divert.indicators import catalogue
 from divert.people.forms import GovukDateField, GovukErrorsMixin
@@ -31,7 +32,7 @@ def _text(label: str, rows: int = 3, required: bool = False, help_text: str = ""
     )
 
 
-class ActionForm(ProgrammeForm):
+class ActionForm(VersionedFormMixin, ProgrammeForm):
     stream = forms.ModelChoiceField(
         queryset=WorkStream.objects.none(), label="Work stream", empty_label="Choose"
     )
@@ -122,7 +123,7 @@ class OnTrackForm(ProgrammeForm):
     messages = {"on_track": {"required": "Choose green, amber or red"}}
 
 
-class WorkStreamForm(ProgrammeForm):
+class WorkStreamForm(VersionedFormMixin, ProgrammeForm):
     name = forms.CharField(label="Name", max_length=120)
     lead = forms.CharField(label="Lead (optional)", max_length=120, required=False)
     order = forms.IntegerField(
@@ -144,7 +145,7 @@ class WorkStreamForm(ProgrammeForm):
     }
 
 
-class RiskForm(ProgrammeForm):
+class RiskForm(VersionedFormMixin, ProgrammeForm):
     """A new risk (with its first score) or a change to one (with closing or reopening it)."""
 
     title = forms.CharField(label="Title", max_length=300)
@@ -171,7 +172,7 @@ class RiskForm(ProgrammeForm):
             del self.fields[name]
 
 
-class SavingsLineForm(ProgrammeForm):
+class SavingsLineForm(VersionedFormMixin, ProgrammeForm):
     area = forms.ChoiceField(label="Area", choices=[("", "Choose"), *SavingsLine.Area.choices])
     year = forms.IntegerField(
         label="Financial year",

@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from divert.core import concurrency
 from divert.core.access import may_read_programme, may_run_programme
 from divert.core.pages import page_title, signed_in_user
 from divert.indicators import catalogue
@@ -128,10 +129,13 @@ def workstream_edit(request: HttpRequest, pk: int) -> HttpResponse:
     authority_id = _runner(request)
     stream: WorkStream = _found(queries.get_stream, authority_id, pk)
     initial = {"name": stream.name, "lead": stream.lead, "order": stream.order}
-    form = WorkStreamForm(request.POST or None, initial=initial)
+    form = WorkStreamForm(request.POST or None, initial=initial | concurrency.versioned(stream))
     if form.is_valid():
         try:
-            actions.update_stream(signed_in_user(request), stream, **form.cleaned_data)
+            with concurrency.unchanged(stream, form):
+                actions.update_stream(signed_in_user(request), stream, **form.cleaned_data)
+        except concurrency.EditConflict as conflict:
+            form.show_conflict(conflict)
         except ValidationError as error:
             form.apply_errors(error)
         else:
@@ -140,6 +144,7 @@ def workstream_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "programme/workstream_form.html",
         _base(request, "Change a work stream", form, stream=stream),
+        status=concurrency.status(form),
     )
 
 
@@ -195,10 +200,15 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "indicators",
         )
     } | {"stream": action.stream_id}
-    form = ActionForm(request.POST or None, authority_id=authority_id, initial=initial)
+    form = ActionForm(
+        request.POST or None, authority_id=authority_id, initial=initial | concurrency.versioned(action)
+    )
     if form.is_valid():
         try:
-            actions.update_action(signed_in_user(request), action, **form.cleaned_data)
+            with concurrency.unchanged(action, form):
+                actions.update_action(signed_in_user(request), action, **form.cleaned_data)
+        except concurrency.EditConflict as conflict:
+            form.show_conflict(conflict)
         except ValidationError as error:
             form.apply_errors(error)
         else:
@@ -207,6 +217,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "programme/action_form.html",
         _base(request, "Change an action", form, action=action),
+        status=concurrency.status(form),
     )
 
 
@@ -301,15 +312,19 @@ def risk_edit(request: HttpRequest, pk: int) -> HttpResponse:
     authority_id = _runner(request)
     found: Risk = _found(queries.get_risk, authority_id, pk)
     initial = {f: getattr(found, f) for f in ("title", "description", "owner", "mitigation", "status")}
-    form = RiskForm(request.POST or None, initial=initial)
+    form = RiskForm(request.POST or None, initial=initial | concurrency.versioned(found))
     if form.is_valid():
         try:
-            actions.update_risk(signed_in_user(request), found, on=queries.today(), **form.cleaned_data)
+            with concurrency.unchanged(found, form):
+                actions.update_risk(signed_in_user(request), found, on=queries.today(), **form.cleaned_data)
+        except concurrency.EditConflict as conflict:
+            form.show_conflict(conflict)
         except ValidationError as error:
             form.apply_errors(error)
         else:
             return _saved(request, "The risk has been updated", "programme:risk", pk)
-    return render(request, "programme/risk_form.html", _base(request, "Change a risk", form, risk=found))
+    context = _base(request, "Change a risk", form, risk=found)
+    return render(request, "programme/risk_form.html", context, status=concurrency.status(form))
 
 
 # --- Savings --------------------------------------------------------------------------------------
@@ -344,17 +359,19 @@ def saving_edit(request: HttpRequest, pk: int) -> HttpResponse:
     authority_id = _runner(request)
     line: SavingsLine = _found(queries.get_line, authority_id, pk)
     initial = {f: getattr(line, f) for f in ("area", "year", "target_k", "fte", "comment")}
-    form = SavingsLineForm(request.POST or None, initial=initial)
+    form = SavingsLineForm(request.POST or None, initial=initial | concurrency.versioned(line))
     if form.is_valid():
         try:
-            actions.update_line(signed_in_user(request), line, **form.cleaned_data)
+            with concurrency.unchanged(line, form):
+                actions.update_line(signed_in_user(request), line, **form.cleaned_data)
+        except concurrency.EditConflict as conflict:
+            form.show_conflict(conflict)
         except ValidationError as error:
             form.apply_errors(error)
         else:
             return _saved(request, f"The savings line for {line} has been updated", "programme:savings")
-    return render(
-        request, "programme/saving_form.html", _base(request, "Change a savings line", form, line=line)
-    )
+    context = _base(request, "Change a savings line", form, line=line)
+    return render(request, "programme/saving_form.html", context, status=concurrency.status(form))
 
 
 @require_http_methods(["GET", "POST"])

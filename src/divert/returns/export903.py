@@ -29,6 +29,7 @@ from divert.care.models import (
 from divert.core.ages import age_on, birthday
 from divert.core.codes import SHORT_BREAK_STATUSES
 from divert.core.models import Authority
+from divert.core.spreadsheet import safe_cell
 from divert.people.models import Allocation, Child
 from divert.returns.tables import DATE_FORMAT, SSDA903_TABLES
 
@@ -542,11 +543,11 @@ def _social_workers(children: dict[int, Child], cy: CollectionYear) -> list[Row]
 
 
 def to_csv(columns: Sequence[str], rows: Iterable[Row]) -> bytes:
-    """A CSV table as bytes: header then rows, ``\\n`` line endings, UTF-8."""
+    """A CSV table as bytes: header then rows, ``\\n`` line endings, UTF-8, no cell a formula."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
-    writer.writerows(rows)
+    writer.writerows([safe_cell(cell) for cell in row] for row in rows)
     return buffer.getvalue().encode("utf-8")
 
 

@@ -62,6 +62,8 @@ class UploadForm(GovukErrorsMixin, GovukFormMixin, forms.Form):
         if self.too_large:
             raise ValidationError(self.size_message())
         files: list[UploadedFile] = self.cleaned_data["upload"]
+        if sum(int(upload.size or 0) for upload in files) > uploads.max_bytes():
+            raise ValidationError(self.size_message())
         problems: list[str] = []
         total = 0
         for upload in files:

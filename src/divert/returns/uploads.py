@@ -15,12 +15,15 @@ import uuid
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 
 ZIP_MAGIC = b"PK\x03\x04"
+UTF8_BOM = b"\xef\xbb\xbf"
+_ELEMENT_START = re.compile(r"<[A-Za-z_]")
 # CSV tables, or the XML form of an SSDA903 return; anything else in a zip is left out.
 DATA_SUFFIXES = (".csv", ".xml")
 MAX_ZIP_MEMBERS = 2000
@@ -66,9 +69,86 @@ def _csv_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
     return found
 
 
+def _text(name: str, head: bytes) -> str:
+    """The start of a file as text: UTF-8 (with or without its byte order mark) or Windows-1252."""
+    body = head.removeprefix(UTF8_BOM)
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data" and exc.start >= len(body) - 3:
+            return body[: exc.start].decode("utf-8")  # a character cut in two by the sample's end
+    try:
+        return body.decode("cp1252")
+    except UnicodeDecodeError:
+        raise ValidationError(f"{name} is not text in UTF-8 or Windows-1252") from None
+
+
+def _check_csv(name: str, head: bytes) -> None:
+    """A CSV table starts with a header row: column names separated by commas, not a tag."""
+    lines = _text(name, head).lstrip("\r\n").splitlines()
+    first = lines[0].strip() if lines else ""
+    if not first:
+        raise ValidationError(f"{name} is empty")
+    if first.startswith("<"):
+        raise ValidationError(f"{name} is not a CSV file (it looks like HTML or XML)")
+    if "," not in first:
+        raise ValidationError(
+            f"{name} is not a CSV file (its first row is not column names separated by commas)"
+        )
+
+
+def _check_xml(name: str, head: bytes, stream: IO[bytes]) -> None:
+    """An XML return starts with its declaration or first element, and declares no DTD or entity."""
+    start = _text(name, head).lstrip()
+    if not (start.startswith("<?xml") or _ELEMENT_START.match(start)):
+        raise ValidationError(
+            f"{name} is not an XML file (it does not start with an XML declaration or element)"
+        )
+    if _declares_dtd(stream):
+        raise ValidationError(
+            f"{name} declares a DOCTYPE or ENTITY, which a return never needs: it is refused for safety"
+        )
+
+
+def _declares_dtd(stream: IO[bytes]) -> bool:
+    """Whether the file holds ``<!DOCTYPE`` or ``<!ENTITY`` anywhere (read in chunks, never whole)."""
+    tail = b""
+    while chunk := stream.read(1024 * 1024):
+        window = (tail + chunk).upper()
+        if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
+            return True
+        tail = window[-16:]
+    return False
+
+
+def _check_content(name: str, head: bytes, stream: IO[bytes]) -> None:
+    """Refuse a file whose content is not what its name says: binary, HTML, or not CSV or XML."""
+    if b"\x00" in head or head.startswith(ZIP_MAGIC):
+        raise ValidationError(f"{name} is not a text file (it holds binary data)")
+    if name.lower().endswith(".xml"):
+        _check_xml(name, head, stream)
+    else:
+        _check_csv(name, head)
+
+
+def _check_members(name: str, archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> None:
+    for member in members:
+        with archive.open(member) as head_of:
+            head = head_of.read(8192)
+        with archive.open(member) as stream:
+            _check_content(f"{name}: {member.filename}", head, stream)
+
+
+def _too_big(name: str) -> ValidationError:
+    return ValidationError(f"{name} is larger than {max_bytes() // (1024 * 1024)} MB")
+
+
 def check(upload: UploadedFile) -> int:
-    """Refuse anything but a CSV or XML file or a zip of them; return the size it unpacks to."""
+    """Refuse anything but a CSV or XML file or a zip of them, checked by content as well as name;
+    return the size it unpacks to. Each message names the file and says what is wrong with it."""
     name = upload.name or "file"
+    if int(upload.size or 0) > max_bytes():
+        raise _too_big(name)
     head = _head(upload)
     if is_zip(upload):
         if not head.startswith(ZIP_MAGIC) or not zipfile.is_zipfile(upload):
@@ -77,17 +157,25 @@ def check(upload: UploadedFile) -> int:
         try:
             with zipfile.ZipFile(upload) as archive:
                 members = _csv_members(archive)
+                if not members:
+                    raise ValidationError(f"{name} holds no CSV or XML files")
+                if sum(m.file_size for m in members) > max_bytes():
+                    raise ValidationError(f"{name} unpacks to more than {max_bytes() // (1024 * 1024)} MB")
+                _check_members(name, archive, members)
         except ValidationError as error:
-            raise ValidationError(f"{name} {error.messages[0]}") from None
-        except zipfile.BadZipFile:
-            raise ValidationError(f"{name} is not a zip file") from None
-        if not members:
-            raise ValidationError(f"{name} holds no CSV or XML files")
+            message = error.messages[0]
+            raise ValidationError(message if message.startswith(name) else f"{name} {message}") from None
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, OSError):
+            raise ValidationError(f"{name} is not a zip file Divert can read") from None
+        finally:
+            upload.seek(0)
         return sum(m.file_size for m in members)
     if not name.lower().endswith(DATA_SUFFIXES):
         raise ValidationError(f"{name} must be a CSV file, an XML file or a zip file")
-    if b"\x00" in head or head.startswith(ZIP_MAGIC):
-        raise ValidationError(f"{name} is not a text file (it holds binary data)")
+    try:
+        _check_content(name, head, upload)
+    finally:
+        upload.seek(0)
     return int(upload.size or 0)
 
 
