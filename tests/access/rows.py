@@ -15,6 +15,7 @@ from tests.access import (
     frontdoor,
     panels,
     permanence,
+    privacy,
     programme,
     stepdown,
 )
@@ -34,6 +35,7 @@ for rows in (
     commissioning.ROWS,
     programme.ROWS,
     api.ROWS,
+    privacy.ROWS,
 ):
     assert not DOMAIN_ROWS.keys() & rows.keys(), "a page is in two domains' rows"
     DOMAIN_ROWS |= rows

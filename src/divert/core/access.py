@@ -404,3 +404,113 @@ def may_use_api(user: User | Any) -> bool:
     from divert.core.roles import API_ROLES
 
     return _signed_in_with(user, API_ROLES)
+
+
+# --- Audit you can use: access histories and alerts (issue 9, item 3) -------------------------
+#
+# Team managers read the access history of their team's children (those they may view) and of
+# their team's members; the head of service reads any child's and any person's of the authority,
+# restricted children included: they oversee access, so a restriction does not hide from them who
+# looked. Subject access request exports of a child's history are the head of service's.
+
+
+def may_read_audit(user: User | Any) -> bool:
+    """Whether ``user``'s role reads the audit trail at all (checked before any record is looked up)."""
+    from divert.core.roles import AUDIT_READERS
+
+    return _signed_in_with(user, AUDIT_READERS)
+
+
+def may_read_child_history(user: User | Any, child: models.Model) -> bool:
+    """Whether ``user`` may read who looked at this child: the head of service for any child of
+    their authority, a team manager for a child they may view."""
+    if not may_read_audit(user) or getattr(child, "authority_id", None) != user.authority_id:
+        return False
+    return user.role == Role.HEAD_OF_SERVICE or can(user, "view", child)
+
+
+def may_export_access_history(user: User | Any) -> bool:
+    """Whether ``user`` may export a child's access history for a subject access request."""
+    return _signed_in_with(user, frozenset({Role.HEAD_OF_SERVICE}))
+
+
+def may_read_person_history(user: User | Any, person: User | Any) -> bool:
+    """Whether ``user`` may read everything ``person`` did: the head of service for anyone of their
+    authority, a team manager for a member of their own team."""
+    if not may_read_audit(user) or person.authority_id != user.authority_id:
+        return False
+    if user.role == Role.HEAD_OF_SERVICE:
+        return True
+    return bool(user.team_id) and person.team_id == user.team_id
+
+
+# --- Need to know: restricted records, break glass and sharing (issue 9, item 2) ----------------
+#
+# ``child_filter`` above already hides restricted records; these say who may restrict a record,
+# manage a restriction, list the authority's restrictions, share a record with a partner agency,
+# and how much of a record a reader sees.
+
+
+def may_restrict(user: User | Any, child: models.Model) -> bool:
+    """A team manager (their team's children) or the head of service, for a child they can see."""
+    from divert.core.roles import RESTRICTION_SETTERS
+
+    return _signed_in_with(user, RESTRICTION_SETTERS) and can(user, "view", child)
+
+
+def may_list_restrictions(user: User | Any) -> bool:
+    """Whether ``user`` reads the list of their authority's restricted records (the head of service)."""
+    from divert.core.roles import RESTRICTION_MANAGERS
+
+    return _signed_in_with(user, RESTRICTION_MANAGERS)
+
+
+def may_manage_restriction(user: User | Any, child_pk: int) -> bool:
+    """The head of service for any restriction of their authority; a team manager named on it.
+
+    Managing a restriction does not mean seeing the record: the head of service may name people
+    on a record they are not named on themselves, and the page shows its child ID, not the name.
+    """
+    from divert.core.roles import RESTRICTION_SETTERS
+    from divert.privacy.models import NamedAccess, RestrictedRecord
+
+    if not _signed_in_with(user, RESTRICTION_SETTERS):
+        return False
+    restricted = RestrictedRecord.objects.filter(child_id=child_pk, child__authority_id=_authority_id(user))
+    if may_list_restrictions(user):
+        return restricted.exists()
+    return restricted.exists() and NamedAccess.objects.filter(child_id=child_pk, user_id=user.pk).exists()
+
+
+def restrictions_for(user: User | Any) -> models.QuerySet[Any]:
+    """The restricted records of the user's authority, for the head of service; else none.
+
+    Not narrowed by ``restrict``: the list is how the head of service oversees restrictions
+    they are not named on, so it shows child IDs, and names only of children the reader may see.
+    """
+    from divert.privacy.models import RestrictedRecord
+
+    if not may_list_restrictions(user):
+        return RestrictedRecord.objects.none()
+    return RestrictedRecord.objects.filter(child__authority_id=_authority_id(user))
+
+
+def may_share_records(user: User | Any) -> bool:
+    """Whether ``user``'s role shares records with partner agencies at all (of children they may change)."""
+    from divert.core.roles import SHARE_MANAGERS
+
+    return _signed_in_with(user, SHARE_MANAGERS)
+
+
+def may_manage_shares(user: User | Any, child: models.Model) -> bool:
+    """Whether ``user`` may share this child's record with a partner agency, or end a share."""
+    return may_share_records(user) and can(user, "change", child)
+
+
+def sees_full_record(user: User | Any) -> bool:
+    """Whether ``user`` reads a child's whole record, or only what a partner agency needs.
+
+    A partner agency's user sees who the child is, who their worker is and why the record was
+    shared with them: not the family, placements, plans, addresses or history.
+    """
+    return getattr(user, "role", None) != Role.PARTNER

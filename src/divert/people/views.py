@@ -12,18 +12,30 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from divert.core import audit
-from divert.core.access import can, get_for_user, may_read_chronology
+from divert.core import audit, concurrency
+from divert.core.access import (
+    can,
+    get_for_user,
+    may_manage_restriction,
+    may_read_chronology,
+    may_restrict,
+    may_share_records,
+    restricted_child_for_break_glass,
+    sees_full_record,
+)
 from divert.core.models import AuditEvent
 from divert.core.pages import page_title
 from divert.people import actions, queries
 from divert.people.forms import ChildForm, ChildSearchForm
 from divert.people.models import Child
+from divert.privacy import queries as privacy_queries
+from divert.privacy import views as privacy_views
+from divert.privacy.models import RestrictedRecord
 
 
 def _results_page(request: HttpRequest, form: ChildSearchForm) -> dict[str, Any]:
@@ -59,17 +71,49 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def child_summary(request: HttpRequest, pk: int) -> HttpResponse:
-    """Who the child is and what is happening for them now; every view is audited."""
-    summary = queries.child_summary(request.user, pk)
-    audit.record_view(request.user, summary.child, note="Child summary")
+    """Who the child is and what is happening for them now; every view is audited.
+
+    A partner agency's user sees only what a partner needs (``sees_full_record``). A restricted
+    record the user could open by breaking glass is the break-glass page (a 403 naming no one);
+    any other child the user may not see is the same 404 as one that does not exist.
+    """
+    if not sees_full_record(request.user):
+        return _partner_summary(request, pk)
+    try:
+        summary = queries.child_summary(request.user, pk)
+    except Http404:
+        restricted = restricted_child_for_break_glass(request.user, pk)
+        if restricted is None:
+            raise
+        return privacy_views.break_glass_page(request, restricted)
+    child = summary.child
+    is_restricted = RestrictedRecord.objects.filter(child=child).exists()
+    note = "Child summary"
+    if is_restricted:  # a restricted record may be open under break glass, which the audit row says
+        note = privacy_queries.view_note(request.user, child, note)
+    audit.record_view(request.user, child, note=note)
+    can_change = can(request.user, "change", child)
     context = {
         "summary": summary,
-        "child": summary.child,
-        "can_change": can(request.user, "change", summary.child),
-        "can_read_chronology": may_read_chronology(request.user, summary.child),
-        "page_title": summary.child.full_name,
+        "child": child,
+        "can_change": can_change,
+        "can_read_chronology": may_read_chronology(request.user, child),
+        "is_restricted": is_restricted,
+        "break_glass": privacy_queries.live_grant(request.user, child) if is_restricted else None,
+        "can_restrict": not is_restricted and may_restrict(request.user, child),
+        "can_manage_restriction": is_restricted and may_manage_restriction(request.user, child.pk),
+        "can_share": can_change and may_share_records(request.user),
+        "page_title": child.full_name,
     }
     return render(request, "people/child.html", context)
+
+
+def _partner_summary(request: HttpRequest, pk: int) -> HttpResponse:
+    """A shared child's record as a partner agency sees it: who, whom to contact, why shared."""
+    summary = privacy_queries.partner_summary(request.user, pk)
+    audit.record_view(request.user, summary.child, note="Child summary (partner agency view)")
+    context = {"summary": summary, "child": summary.child, "page_title": summary.child.full_name}
+    return render(request, "people/child_partner.html", context)
 
 
 def _after_saving(request: HttpRequest, child: Child, message: str) -> HttpResponse:
@@ -108,13 +152,16 @@ def edit_child(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         authority_id=child.authority_id,
         child=child,
-        initial=ChildForm.initial_for(child),
+        initial=ChildForm.initial_for(child) | concurrency.versioned(child),
     )
     if request.method == "GET":
         audit.record_view(request.user, child, note="Edit details")
     if request.method == "POST" and form.is_valid():
         try:
-            actions.update_child(request.user, child, **form.changes())
+            with concurrency.unchanged(child, form):
+                actions.update_child(request.user, child, **form.changes())
+        except concurrency.EditConflict as conflict:
+            form.show_conflict(conflict)
         except ValidationError as error:
             form.apply_errors(error)
         else:
@@ -125,4 +172,4 @@ def edit_child(request: HttpRequest, pk: int) -> HttpResponse:
         "page_title": page_title(f"Edit details - {child.full_name}", form),
         "heading": f"Edit {child.full_name}'s details",
     }
-    return render(request, "people/child_form.html", context)
+    return render(request, "people/child_form.html", context, status=concurrency.status(form))
