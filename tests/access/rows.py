@@ -13,6 +13,7 @@ from tests.access import (
     earlyhelp,
     forecast,
     frontdoor,
+    oversight,
     panels,
     permanence,
     privacy,
@@ -36,6 +37,7 @@ for rows in (
     programme.ROWS,
     api.ROWS,
     privacy.ROWS,
+    oversight.ROWS,
 ):
     assert not DOMAIN_ROWS.keys() & rows.keys(), "a page is in two domains' rows"
     DOMAIN_ROWS |= rows

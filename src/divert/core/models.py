@@ -65,6 +65,7 @@ class AuditEvent(models.Model):
         LOGOUT = "logout", "Signed out"
         LOGIN_FAILED = "login_failed", "Sign-in refused"
         LOAD = "load", "Bulk load"
+        EXPORT = "export", "Exported"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")

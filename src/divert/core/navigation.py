@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from divert.core.roles import (
     API_ROLES,
+    AUDIT_READERS,
     CARERS_READERS,
     CASEWORK_READERS,
     FORECAST_READERS,
@@ -15,6 +16,7 @@ from divert.core.roles import (
     PLACEMENT_REVIEW_READERS,
     PRICE_READERS,
     PROGRAMME_READERS,
+    RESTRICTION_MANAGERS,
     RETURNS_ROLES,
     SCORECARD_ROLES,
     Role,
@@ -48,5 +50,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Programme", "programme:index", PROGRAMME_READERS),
     NavItem("Returns", "returns:index", RETURNS_ROLES),
     NavItem("API tokens", "api:tokens", API_ROLES),
+    NavItem("Restricted records", "privacy:restricted", RESTRICTION_MANAGERS),
+    NavItem("Access alerts", "oversight:alerts", AUDIT_READERS),
     NavItem("Reference data", "admin:index", frozenset({Role.ADMIN})),
 )

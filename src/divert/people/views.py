@@ -22,6 +22,7 @@ from divert.core.access import (
     can,
     get_for_user,
     may_manage_restriction,
+    may_read_child_history,
     may_read_chronology,
     may_restrict,
     may_share_records,
@@ -103,6 +104,7 @@ def child_summary(request: HttpRequest, pk: int) -> HttpResponse:
         "can_restrict": not is_restricted and may_restrict(request.user, child),
         "can_manage_restriction": is_restricted and may_manage_restriction(request.user, child.pk),
         "can_share": can_change and may_share_records(request.user),
+        "can_read_history": may_read_child_history(request.user, child),
         "page_title": child.full_name,
     }
     return render(request, "people/child.html", context)
