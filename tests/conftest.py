@@ -21,10 +21,12 @@ from dataclasses import dataclass
 
 import pytest
 from django.db import connection, models
+from django.test import Client
 
 from divert.core.models import AuditEvent, Authority, User
 from divert.core.roles import Role
 from divert.people.models import Allocation, Child, Professional, Share, Team
+from divert.signin.session import VERIFIED_SESSION_KEY
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -101,6 +103,24 @@ def build_world() -> World:
         child=sid, agency="police", reason="Joint section 47 enquiry", start=dt.date(2024, 1, 1)
     )
     return World(authority, other, north, south, users, ava, sid, eli)
+
+
+@pytest.fixture(autouse=True)
+def _test_logins_carry_a_second_factor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``client.force_login`` and ``client.login`` stand for a completed sign-in, second factor included.
+
+    Tests of other things sign in this way; the second factor's own tests (``tests/signin/``)
+    sign in through the real pages instead.
+    """
+    original = Client._login
+
+    def _login(self: Client, user: User, backend: str | None = None) -> None:
+        original(self, user, backend)
+        session = self.session
+        session[VERIFIED_SESSION_KEY] = "test"
+        session.save()
+
+    monkeypatch.setattr(Client, "_login", _login)
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from tests.access import (
     permanence,
     privacy,
     programme,
+    signin,
     stepdown,
 )
 
@@ -38,6 +39,7 @@ for rows in (
     api.ROWS,
     privacy.ROWS,
     oversight.ROWS,
+    signin.ROWS,
 ):
     assert not DOMAIN_ROWS.keys() & rows.keys(), "a page is in two domains' rows"
     DOMAIN_ROWS |= rows

@@ -13,7 +13,8 @@ from divert.core.models import AuditEvent
 
 @receiver(user_logged_in)
 def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    audit.record(user, AuditEvent.Action.LOGIN, user)
+    # The single sign-on backend notes itself on the user it returns (divert.signin.oidc).
+    audit.record(user, AuditEvent.Action.LOGIN, user, note=getattr(user, "sign_in_note", ""))
 
 
 @receiver(user_logged_out)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from axes.helpers import get_cool_off
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -15,10 +16,17 @@ from divert.core.navigation import NAV_ITEMS
 
 
 class SignInView(auth_views.LoginView):
+    """Username and password (then a code: divert.signin), or the council's single sign-on if set up."""
+
     template_name = "core/sign_in.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
     extra_context = {"page_title": "Sign in"}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["single_sign_on"] = getattr(settings, "DIVERT_OIDC_ENABLED", False)
+        return context
 
 
 class SignOutView(auth_views.LogoutView):
