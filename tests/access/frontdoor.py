@@ -1,9 +1,10 @@
 """Access-matrix rows for the front door's pages (merged by ``tests/access/rows.py``).
 
 The MASH officer works the front door; the head of service reads it; everyone else, the analyst
-included (enquiries name people in free text that cannot be pseudonymised), gets a 403. Another authority's enquiry is the same 404 as a missing one. A partner
-agency's user reads only the requests sent to their agency: another agency's request, or
-another authority's, is a 404, even when the request names a child shared with them.
+included (enquiries name people in free text that cannot be pseudonymised), gets a 403. Another
+authority's enquiry is the same 404 as a missing one. A partner agency's user reads only the
+requests sent to their agency: another agency's request, or another authority's, is a 404, even
+when the request names a child shared with them.
 """
 
 from __future__ import annotations

@@ -119,7 +119,9 @@ PROGRAMME_READERS = PROGRAMME_WRITERS | {Role.TEAM_MANAGER}
 # that work children's cases may name people and be named. Anyone else whose role reaches the
 # child may "break glass" with a reason, which alerts managers. Restrictions are set by a team
 # manager (their team's children) or the head of service, and managed by the head of service.
-NAMED_ACCESS_ROLES = frozenset({Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.MASH_OFFICER, Role.HEAD_OF_SERVICE})
+NAMED_ACCESS_ROLES = frozenset(
+    {Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.MASH_OFFICER, Role.HEAD_OF_SERVICE}
+)
 BREAK_GLASS_ROLES = NAMED_ACCESS_ROLES
 RESTRICTION_SETTERS = frozenset({Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE})
 RESTRICTION_MANAGERS = frozenset({Role.HEAD_OF_SERVICE})

@@ -102,10 +102,7 @@ def restricted_rows(user: Any, now: dt.datetime | None = None) -> list[Restricte
     visible = set(
         Child.objects.restrict(user, "view").filter(restriction__isnull=False).values_list("pk", flat=True)
     )
-    return [
-        RestrictedRow(r, r.child_id in visible, r.named_count, r.glass_count)
-        for r in records
-    ]
+    return [RestrictedRow(r, r.child_id in visible, r.named_count, r.glass_count) for r in records]
 
 
 # --- Sharing ------------------------------------------------------------------------------------
