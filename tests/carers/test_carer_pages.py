@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from divert.carers.models import FosterHousehold
+from divert.core.concurrency import versioned
 from divert.core.models import AuditEvent
 
 
@@ -51,7 +52,7 @@ def test_the_fostering_manager_approves_from_the_household_page(client, world):
     assert "Move household" in page and "Overdue" in page
     response = client.post(
         reverse("carers:household", args=[household.pk]),
-        _move(today, approved_places="2", age_from="0", age_to="17"),
+        _move(today, approved_places="2", age_from="0", age_to="17") | versioned(household),
     )
     assert response.status_code == 302
     household.refresh_from_db()
@@ -61,7 +62,9 @@ def test_the_fostering_manager_approves_from_the_household_page(client, world):
 def test_a_refused_move_shows_its_errors_and_writes_nothing(client, world):
     household = _at_panel(world)
     client.force_login(world.users["tom"])
-    response = client.post(reverse("carers:household", args=[household.pk]), _move(timezone.localdate()))
+    response = client.post(
+        reverse("carers:household", args=[household.pk]), _move(timezone.localdate()) | versioned(household)
+    )
     assert response.status_code == 200
     assert "An approved household has at least one place" in response.content.decode()
     assert FosterHousehold.objects.get(pk=household.pk).stage == "panel"

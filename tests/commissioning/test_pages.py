@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from divert.care.models import Episode
 from divert.commissioning.models import Contract, ContractPrice
+from divert.core.concurrency import versioned
 from divert.core.models import AuditEvent
 from tests.commissioning.conftest import IFA, D, agency, framework, placement
 from tests.conftest import World
@@ -135,11 +136,11 @@ def test_an_override_without_a_reason_is_refused_beside_the_reason(client: Clien
     e = placement(world.child_north, harbour, D(2025, 5, 1))
     _signed_in(client, world, "fin")
     url = reverse("commissioning:placement_cost", args=[e.pk])
-    response = client.post(url, {"weekly_cost": "1300", "reason": ""})
+    response = client.post(url, {"weekly_cost": "1300", "reason": ""} | versioned(e))
     assert response.context["form"].errors == {
         "reason": ["Say why this placement's cost differs from the contract"]
     }
-    client.post(url, {"weekly_cost": "1300", "reason": "Solo placement"})
+    client.post(url, {"weekly_cost": "1300", "reason": "Solo placement"} | versioned(e))
     e.refresh_from_db()
     assert (e.weekly_cost, e.cost_override_reason) == (Decimal("1300"), "Solo placement")
     client.post(url, {"use_contract": "1"})

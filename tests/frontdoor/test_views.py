@@ -7,6 +7,7 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone
 
+from divert.core.concurrency import versioned
 from divert.core.models import AuditEvent
 from divert.earlyhelp.models import EarlyHelpEpisode
 from divert.frontdoor import actions
@@ -307,7 +308,7 @@ def test_editing_and_taking_an_enquiry_through_the_pages(client, world):
         "received_date-month": received.month,
         "received_date-year": received.year,
         "received_time": f"{received:%H:%M}",
-    }
+    } | versioned(enquiry)
     assert client.post(reverse("frontdoor:edit", args=[enquiry.pk]), data).status_code == 302
     assert client.post(reverse("frontdoor:take", args=[enquiry.pk])).status_code == 302
     enquiry.refresh_from_db()

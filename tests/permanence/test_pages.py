@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from divert.care.models import LookedAfterReview
+from divert.core.concurrency import versioned
 from divert.core.models import AuditEvent
 from divert.permanence.models import CourtApplication, PermanencePlan
 from tests.permanence.helpers import adoption, application, episode, episodes, review
@@ -137,7 +138,8 @@ def test_recording_and_deciding_a_discharge_application(client, world):
             "hearing": ago(-10).strftime("%d/%m/%Y"),
             "outcome": "granted",
             "outcome_date": ago(0).strftime("%d/%m/%Y"),
-        },
+        }
+        | versioned(made),
     )
     made.refresh_from_db()
     assert made.outcome == "granted"

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
+from divert.core.concurrency import versioned
 from divert.programme import actions, queries
 from divert.programme.models import RiskScore
 from tests.conftest import World
@@ -92,7 +93,8 @@ def test_the_risk_page_rescores_and_shows_the_history(client: Client, world: Wor
             "date": today.strftime("%d/%m/%Y"),
             "note": "Six Band 4 carers approved",
             "status": "open",
-        },
+        }
+        | versioned(found),
     )
     assert response.status_code == 302
     html = client.get(f"/programme/risks/{found.pk}/").content.decode()

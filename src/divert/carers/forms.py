@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from divert.carers.models import FosterHousehold
+from divert.core.concurrency import VersionedFormMixin
 from divert.core.forms import GovukFormMixin
 from divert.people.forms import GovukDateField, GovukErrorsMixin
 
@@ -18,7 +19,9 @@ class CarersForm(GovukErrorsMixin, GovukFormMixin, forms.Form):
     pass
 
 
-class StageForm(CarersForm):
+class StageForm(VersionedFormMixin, CarersForm):
+    edits = ("stage",)  # a move made by someone else since the page was opened is shown, not undone
+
     stage = forms.ChoiceField(label="Move the household to", widget=forms.RadioSelect)
     day = GovukDateField(label="Date of the move", help_text=DATE_HINT)
     note = forms.CharField(

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from divert.carers import actions, queries, rules
 from divert.carers.forms import NeedsForm, ReviewForm, StageForm, stage_choices
 from divert.carers.models import FosterHousehold
-from divert.core import audit
+from divert.core import audit, concurrency
 from divert.core.access import get_for_user, may_manage_carers, may_read_carers
 from divert.core.models import AuditEvent
 from divert.core.pages import page_title, signed_in_user
@@ -89,7 +89,7 @@ def _household_page(
 ) -> HttpResponse:
     can_manage = may_manage_carers(request.user)
     if can_manage and form is None:
-        form = StageForm(choices=stage_choices(household))
+        form = StageForm(choices=stage_choices(household), initial=concurrency.versioned(household))
     if can_manage and review is None:
         review = ReviewForm()
     clock = queries.in_stage(household, queries.today())
@@ -106,7 +106,7 @@ def _household_page(
         "reviewable": household.stage in rules.APPROVED_STAGES | {FosterHousehold.Stage.INACTIVE},
         "page_title": page_title(title, form if form is not None and form.is_bound else review),
     }
-    return render(request, "carers/household.html", context)
+    return render(request, "carers/household.html", context, status=concurrency.status(form))
 
 
 @require_http_methods(["GET", "POST"])
@@ -120,17 +120,20 @@ def household(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            actions.move_to_stage(
-                signed_in_user(request),
-                household=found,
-                stage=data["stage"],
-                day=data["day"],
-                note=data["note"],
-                approved_places=data["approved_places"],
-                age_from=data["age_from"],
-                age_to=data["age_to"],
-                skills={k: data[k] for k in ("parent_and_child", "complex_needs", "sibling_groups")},
-            )
+            with concurrency.unchanged(found, form):
+                actions.move_to_stage(
+                    signed_in_user(request),
+                    household=found,
+                    stage=data["stage"],
+                    day=data["day"],
+                    note=data["note"],
+                    approved_places=data["approved_places"],
+                    age_from=data["age_from"],
+                    age_to=data["age_to"],
+                    skills={k: data[k] for k in ("parent_and_child", "complex_needs", "sibling_groups")},
+                )
+        except concurrency.EditConflict as conflict:
+            form.show_conflict(conflict)
         except ValidationError as error:
             form.apply_errors(error)
         else:

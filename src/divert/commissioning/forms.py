@@ -78,7 +78,9 @@ class PriceForm(CommissioningForm):
     }
 
 
-class OverrideForm(CommissioningForm):
+class OverrideForm(VersionedFormMixin, CommissioningForm):
+    edits = ("weekly_cost", "cost_override_reason")
+
     weekly_cost = forms.DecimalField(
         label="Weekly cost (£)", min_value=0, max_digits=9, decimal_places=2, widget=forms.TextInput
     )

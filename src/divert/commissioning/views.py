@@ -10,9 +10,13 @@ them, each view audited. Views validate input, call a query or an action, and re
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
+from contextlib import nullcontext
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -84,19 +88,50 @@ def provider(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "commissioning/provider.html", context)
 
 
+def _save(
+    request: HttpRequest,
+    form: Any,
+    write: Callable[[], object],
+    message: str,
+    to: str,
+    *args: Any,
+    record: Model | None = None,
+) -> HttpResponse | None:
+    """Run ``write`` for a posted, valid form and redirect with ``message``; ``None`` to show the form.
+
+    The action's refusal is shown on the form. With ``record`` (an edit form) the write runs only
+    if the fields the form edits are still as its user saw them (:func:`concurrency.unchanged`).
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        with concurrency.unchanged(record, form) if record is not None else nullcontext():
+            write()
+    except concurrency.EditConflict as conflict:
+        form.show_conflict(conflict)
+    except ValidationError as error:
+        form.apply_errors(error)
+    else:
+        messages.success(request, message)
+        return redirect(to, *args)
+    return None
+
+
 @require_http_methods(["GET", "POST"])
 def contract_new(request: HttpRequest, pk: int) -> HttpResponse:
     authority_id = _setter(request)
     found = queries.get_provider(authority_id, pk)
     form = ContractForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.create_contract(signed_in_user(request), provider=found, **form.cleaned_data)
-        except ValidationError as error:
-            form.apply_errors(error)
-        else:
-            messages.success(request, "The contract has been recorded: now add its prices")
-            return redirect("commissioning:provider", found.pk)
+    done = _save(
+        request,
+        form,
+        lambda: actions.create_contract(signed_in_user(request), provider=found, **form.cleaned_data),
+        "The contract has been recorded: now add its prices",
+        "commissioning:provider",
+        found.pk,
+    )
+    if done is not None:
+        return done
     context = {
         "form": form,
         "provider": found,
@@ -114,17 +149,17 @@ def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
         for name in ("reference", "kind", "start", "end", "committed_places", "notes")
     }
     form = ContractForm(request.POST or None, initial=initial | concurrency.versioned(contract))
-    if request.method == "POST" and form.is_valid():
-        try:
-            with concurrency.unchanged(contract, form):
-                actions.update_contract(signed_in_user(request), contract, **form.cleaned_data)
-        except concurrency.EditConflict as conflict:
-            form.show_conflict(conflict)
-        except ValidationError as error:
-            form.apply_errors(error)
-        else:
-            messages.success(request, "The contract has been changed")
-            return redirect("commissioning:provider", contract.provider_id)
+    done = _save(
+        request,
+        form,
+        lambda: actions.update_contract(signed_in_user(request), contract, **form.cleaned_data),
+        "The contract has been changed",
+        "commissioning:provider",
+        contract.provider_id,
+        record=contract,
+    )
+    if done is not None:
+        return done
     context = {
         "form": form,
         "provider": contract.provider,
@@ -139,14 +174,16 @@ def price_new(request: HttpRequest, pk: int) -> HttpResponse:
     authority_id = _setter(request)
     contract = queries.get_contract(authority_id, pk)
     form = PriceForm(request.POST or None, initial={"from_date": contract.start})
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.add_price(signed_in_user(request), contract=contract, **form.cleaned_data)
-        except ValidationError as error:
-            form.apply_errors(error)
-        else:
-            messages.success(request, "The price has been added")
-            return redirect("commissioning:provider", contract.provider_id)
+    done = _save(
+        request,
+        form,
+        lambda: actions.add_price(signed_in_user(request), contract=contract, **form.cleaned_data),
+        "The price has been added",
+        "commissioning:provider",
+        contract.provider_id,
+    )
+    if done is not None:
+        return done
     context = {
         "form": form,
         "contract": contract,
@@ -158,24 +195,31 @@ def price_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def placement_cost(request: HttpRequest, pk: int) -> HttpResponse:
-    """Set one placement's cost by hand with a reason, or put it back to its contract price."""
+    """Set one placement's cost by hand with a reason, or put it back to its contract price.
+
+    Putting it back is not checked against what the user saw: doing it twice is harmless.
+    """
     authority_id = _setter(request)
     episode = queries.get_episode(request.user, authority_id, pk)
-    form = OverrideForm(request.POST or None, initial={"weekly_cost": episode.weekly_cost})
+    initial = {"weekly_cost": episode.weekly_cost} | concurrency.versioned(episode)
+    form = OverrideForm(request.POST or None, initial=initial)
     if request.method == "GET":
         audit.record_view(request.user, episode, note="Placement cost")
     if request.method == "POST" and request.POST.get("use_contract"):
         cost = actions.clear_override(signed_in_user(request), episode)
         messages.success(request, f"The placement costs £{cost.weekly:,.2f} a week ({cost.source_label})")
         return redirect("commissioning:provider", episode.provider_id)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.override_cost(signed_in_user(request), episode, **form.cleaned_data)
-        except ValidationError as error:
-            form.apply_errors(error)
-        else:
-            messages.success(request, "The placement's cost has been set")
-            return redirect("commissioning:provider", episode.provider_id)
+    done = _save(
+        request,
+        form,
+        lambda: actions.override_cost(signed_in_user(request), episode, **form.cleaned_data),
+        "The placement's cost has been set",
+        "commissioning:provider",
+        episode.provider_id,
+        record=episode,
+    )
+    if done is not None:
+        return done
     context = {
         "form": form,
         "episode": episode,
@@ -183,7 +227,7 @@ def placement_cost(request: HttpRequest, pk: int) -> HttpResponse:
         "cost": actions.pricing.cost_for(episode),
         "page_title": page_title(f"Placement cost - {episode.child.full_name}", form),
     }
-    return render(request, "commissioning/placement_cost.html", context)
+    return render(request, "commissioning/placement_cost.html", context, status=concurrency.status(form))
 
 
 def _period(request: HttpRequest) -> tuple[PeriodForm, queries.SpendReport | None]:

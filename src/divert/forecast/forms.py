@@ -16,6 +16,7 @@ from typing import Any, cast
 from django import forms
 
 from divert.core.calendar import add_months
+from divert.core.concurrency import VersionedFormMixin
 from divert.core.forms import GovukFormMixin
 from divert.forecast.actions import MAX_MOVES
 from divert.forecast.types import CATEGORIES, Move, Scenario
@@ -246,6 +247,12 @@ _MOVE_MISSING = {
     "to": "Choose the kind of placement the children in move {i} move to",
     "month": "Choose the month of move {i}",
 }
+
+
+class ScenarioEditForm(VersionedFormMixin, ScenarioForm):
+    """Changing a saved scenario: saved only over the name, notes and levers its user saw."""
+
+    edits = ("name", "description", "params")
 
 
 def initial_for(

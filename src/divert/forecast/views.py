@@ -9,7 +9,7 @@ scorecard's lists are, so the audit trail shows who looked at which projection.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -19,16 +19,18 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from divert.core import audit
+from divert.core import audit, concurrency
 from divert.core.access import may_save_scenarios
 from divert.core.downloads import attachment
 from divert.core.models import AuditEvent
 from divert.core.pages import page_title, signed_in_user
 from divert.forecast import actions, charts, queries
-from divert.forecast.forms import ChooseForm, CompareForm, ScenarioForm, initial_for
+from divert.forecast.forms import ChooseForm, CompareForm, ScenarioEditForm, ScenarioForm, initial_for
 from divert.forecast.models import SavedScenario
 from divert.forecast.types import CATEGORIES
 from divert.indicators.catalogue import Unit
+
+F = TypeVar("F", bound=ScenarioForm)
 
 
 def _audit(request: HttpRequest, what: str, note: str) -> None:
@@ -210,18 +212,21 @@ def scenarios(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _scenario_form(request: HttpRequest, saved: SavedScenario | None) -> ScenarioForm:
+def _scenario_form(request: HttpRequest, saved: SavedScenario | None, kind: type[F]) -> F:
+    """A new scenario's form, or a saved one's carrying its version stamp (core.concurrency)."""
     origin = queries.today()
     defaults = queries.default_costs(origin)
     if request.method == "POST":
-        return ScenarioForm(request.POST, origin=origin, defaults=defaults)
+        return kind(request.POST, origin=origin, defaults=defaults)
     initial = initial_for(
         saved.scenario if saved else None,
         saved.name if saved else "",
         saved.description if saved else "",
         defaults,
     )
-    return ScenarioForm(initial=initial, origin=origin, defaults=defaults)
+    if saved:
+        initial |= concurrency.versioned(saved)
+    return kind(initial=initial, origin=origin, defaults=defaults)
 
 
 def _render_form(request: HttpRequest, form: ScenarioForm, saved: SavedScenario | None) -> HttpResponse:
@@ -230,7 +235,7 @@ def _render_form(request: HttpRequest, form: ScenarioForm, saved: SavedScenario 
         request,
         "forecast/scenario_form.html",
         {"form": form, "saved": saved, "page_title": page_title(title, form), "heading": title},
-        status=400 if form.is_bound and form.errors else 200,
+        status=400 if form.is_bound and form.errors else concurrency.status(form),
     )
 
 
@@ -242,7 +247,7 @@ def _saved_message(request: HttpRequest, message: str, saved: SavedScenario) -> 
 @require_http_methods(["GET", "POST"])
 def scenario_new(request: HttpRequest) -> HttpResponse:
     queries.require_writer(request.user)
-    form = _scenario_form(request, None)
+    form = _scenario_form(request, None, ScenarioForm)
     if request.method == "POST" and form.is_valid():
         try:
             saved = actions.save_scenario(
@@ -263,16 +268,19 @@ def scenario_new(request: HttpRequest) -> HttpResponse:
 def scenario_edit(request: HttpRequest, pk: int) -> HttpResponse:
     queries.require_writer(request.user)
     saved = queries.get_scenario(request.user, pk)
-    form = _scenario_form(request, saved)
+    form = _scenario_form(request, saved, ScenarioEditForm)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.update_scenario(
-                signed_in_user(request),
-                saved,
-                name=form.cleaned_data["name"],
-                description=form.cleaned_data["description"],
-                scenario=form.scenario(),
-            )
+            with concurrency.unchanged(saved, form):
+                actions.update_scenario(
+                    signed_in_user(request),
+                    saved,
+                    name=form.cleaned_data["name"],
+                    description=form.cleaned_data["description"],
+                    scenario=form.scenario(),
+                )
+        except concurrency.EditConflict as conflict:
+            form.show_conflict(conflict)
         except ValidationError as error:
             form.apply_errors(error)
         else:

@@ -16,6 +16,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 
 from divert.core.codes import PartnerAgency, ReferralSource
+from divert.core.concurrency import VersionedFormMixin
 from divert.core.forms import GovukFormMixin
 from divert.frontdoor.actions import END_OF_WORKING_DAY, OPEN_CASE_ROUTE, REASON_LENGTH
 from divert.frontdoor.matching import Candidate
@@ -120,6 +121,12 @@ class EnquiryForm(GovukForm):
         if hasattr(error, "error_dict") and "received" in error.error_dict:
             error.error_dict["received_date"] = error.error_dict.pop("received")
         super().apply_errors(error)
+
+
+class EnquiryEditForm(VersionedFormMixin, EnquiryForm):
+    """Correcting an open enquiry: saved only over the values its user saw (core.concurrency)."""
+
+    edits = ("received", *EnquiryForm.base_fields)
 
 
 class ChildRowForm(GovukForm):

@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from divert.core import audit
+from divert.core import audit, concurrency
 from divert.core.access import may_answer_information_requests, may_read_front_door, may_work_front_door
 from divert.core.models import AuditEvent
 from divert.core.pages import page_title, signed_in_user
@@ -26,6 +26,7 @@ from divert.frontdoor import actions, queries
 from divert.frontdoor.forms import (
     AnswerForm,
     DecisionForm,
+    EnquiryEditForm,
     EnquiryForm,
     InformationRequestForm,
     MatchForm,
@@ -156,10 +157,14 @@ def enquiry(request: HttpRequest, pk: int) -> HttpResponse:
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Correct an open enquiry's details."""
     found = _open_enquiry(request, pk)
-    form = EnquiryForm(request.POST or None, initial=EnquiryForm.initial_for(found))
+    initial = EnquiryForm.initial_for(found) | concurrency.versioned(found)
+    form = EnquiryEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.update_enquiry(signed_in_user(request), enquiry=found, **form.changes())
+            with concurrency.unchanged(found, form):
+                actions.update_enquiry(signed_in_user(request), enquiry=found, **form.changes())
+        except concurrency.EditConflict as conflict:
+            form.show_conflict(conflict)
         except ValidationError as error:
             form.apply_errors(error)
         else:
@@ -170,7 +175,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         "enquiry": found,
         "page_title": page_title(f"Edit enquiry {found.reference}", form),
     }
-    return render(request, "frontdoor/edit.html", context)
+    return render(request, "frontdoor/edit.html", context, status=concurrency.status(form))
 
 
 @require_POST

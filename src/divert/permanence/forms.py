@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from divert.care.models import LookedAfterReview
+from divert.core.concurrency import VersionedFormMixin
 from divert.core.forms import GovukFormMixin
 from divert.people.forms import GovukDateField, GovukErrorsMixin
 from divert.permanence.models import CourtApplication, PermanencePlan
@@ -79,7 +80,7 @@ class ApplicationForm(PermanenceForm):
     }
 
 
-class UpdateApplicationForm(PermanenceForm):
+class UpdateApplicationForm(VersionedFormMixin, PermanenceForm):
     hearing = GovukDateField(label="Next hearing date (optional)", required=False, help_text=DATE_HINT)
     outcome = forms.ChoiceField(
         label="Outcome",

@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from divert.core import audit
+from divert.core import audit, concurrency
 from divert.core.access import can, may_read_casework
 from divert.core.models import AuditEvent
 from divert.core.pages import page_title, signed_in_user
@@ -154,7 +154,7 @@ def _form_page(request: HttpRequest, template: str, context: dict[str, Any], hea
     context["heading"] = heading
     context["back"] = _back_to(request, context["child"])
     context["page_title"] = page_title(f"{heading} - {context['child'].full_name}", context["form"])
-    return render(request, template, context)
+    return render(request, template, context, status=concurrency.status(context["form"]))
 
 
 @require_http_methods(["GET", "POST"])
@@ -207,13 +207,16 @@ def application_update(request: HttpRequest, pk: int) -> HttpResponse:
     may_change = can(request.user, "change", found.child) and found.is_open
     if request.method == "POST" and not may_change:
         raise PermissionDenied("This application cannot be changed by you.")
-    initial = {"hearing": found.hearing, "notes": found.notes}
+    initial = {"hearing": found.hearing, "notes": found.notes} | concurrency.versioned(found)
     form = UpdateApplicationForm(request.POST or None, initial=initial)
     if request.method == "GET":
         audit.record_view(request.user, found, note="Court application")
     if request.method == "POST" and form.is_valid():
         try:
-            actions.update_application(signed_in_user(request), application=found, **form.cleaned_data)
+            with concurrency.unchanged(found, form):
+                actions.update_application(signed_in_user(request), application=found, **form.cleaned_data)
+        except concurrency.EditConflict as conflict:
+            form.show_conflict(conflict)
         except ValidationError as error:
             form.apply_errors(error)
         else:

@@ -76,7 +76,9 @@ class DoneForm(ProgrammeForm):
     messages = {"done_on": {"required": "Enter the date the action was done"}}
 
 
-class RescoreForm(ProgrammeForm):
+class RescoreForm(VersionedFormMixin, ProgrammeForm):
+    edits = ("probability", "impact", "status")  # the date and note belong to the new score row
+
     probability = forms.TypedChoiceField(
         label="Probability (1 unlikely to 5 certain)", choices=SCORES, coerce=int
     )
@@ -93,7 +95,7 @@ class RescoreForm(ProgrammeForm):
     }
 
 
-class AchievedForm(ProgrammeForm):
+class AchievedForm(VersionedFormMixin, ProgrammeForm):
     achieved_k = forms.DecimalField(
         label="Saving achieved (£000)", max_digits=9, decimal_places=1, help_text="For example, 130 or 62.5"
     )
@@ -115,7 +117,9 @@ class AchievedForm(ProgrammeForm):
         )
 
 
-class OnTrackForm(ProgrammeForm):
+class OnTrackForm(VersionedFormMixin, ProgrammeForm):
+    edits = ("on_track", "on_track_note")
+
     on_track = forms.ChoiceField(
         label="Forecast: will the target be met?", choices=[("", "Choose"), *SavingsLine.OnTrack.choices]
     )

@@ -276,17 +276,21 @@ def risk(request: HttpRequest, pk: int) -> HttpResponse:
             "date": queries.today(),
             "status": found.status,
         }
-        form = RescoreForm(request.POST or None, initial=initial)
+        form = RescoreForm(request.POST or None, initial=initial | concurrency.versioned(found))
         if form.is_valid():
             try:
-                actions.rescore_risk(signed_in_user(request), found, **form.cleaned_data)
+                with concurrency.unchanged(found, form):
+                    actions.rescore_risk(signed_in_user(request), found, **form.cleaned_data)
+            except concurrency.EditConflict as conflict:
+                form.show_conflict(conflict)
             except ValidationError as error:
                 form.apply_errors(error)
             else:
                 return _saved(request, "The risk has been re-scored", "programme:risk", pk)
     elif request.method == "POST":
         raise PermissionDenied("Only the head of service, analysts and finance re-score risks.")
-    return render(request, "programme/risk.html", _base(request, found.title, form, risk=found))
+    context = _base(request, found.title, form, risk=found)
+    return render(request, "programme/risk.html", context, status=concurrency.status(form))
 
 
 @require_http_methods(["GET", "POST"])
@@ -380,12 +384,14 @@ def saving_achieved(request: HttpRequest, pk: int) -> HttpResponse:
     line: SavingsLine = _found(queries.get_line, authority_id, pk)
     if line.from_register:
         raise Http404("The placements line's achieved saving comes from the placement review")
-    form = AchievedForm(
-        request.POST or None, initial={"achieved_k": line.achieved_k, "achieved_on": queries.today()}
-    )
+    initial = {"achieved_k": line.achieved_k, "achieved_on": queries.today()}
+    form = AchievedForm(request.POST or None, initial=initial | concurrency.versioned(line))
     if form.is_valid():
         try:
-            actions.record_saving(signed_in_user(request), line, **form.cleaned_data)
+            with concurrency.unchanged(line, form):
+                actions.record_saving(signed_in_user(request), line, **form.cleaned_data)
+        except concurrency.EditConflict as conflict:
+            form.show_conflict(conflict)
         except ValidationError as error:
             form.apply_errors(error)
         else:
@@ -395,6 +401,7 @@ def saving_achieved(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "programme/line_form.html",
         _base(request, title, form, line=line, heading=title, button="Record the saving"),
+        status=concurrency.status(form),
     )
 
 
@@ -402,10 +409,14 @@ def saving_achieved(request: HttpRequest, pk: int) -> HttpResponse:
 def saving_on_track(request: HttpRequest, pk: int) -> HttpResponse:
     authority_id = _runner(request)
     line: SavingsLine = _found(queries.get_line, authority_id, pk)
-    form = OnTrackForm(request.POST or None, initial={"on_track": line.on_track, "note": line.on_track_note})
+    initial = {"on_track": line.on_track, "note": line.on_track_note}
+    form = OnTrackForm(request.POST or None, initial=initial | concurrency.versioned(line))
     if form.is_valid():
         try:
-            actions.set_on_track(signed_in_user(request), line, **form.cleaned_data)
+            with concurrency.unchanged(line, form):
+                actions.set_on_track(signed_in_user(request), line, **form.cleaned_data)
+        except concurrency.EditConflict as conflict:
+            form.show_conflict(conflict)
         except ValidationError as error:
             form.apply_errors(error)
         else:
@@ -415,6 +426,7 @@ def saving_on_track(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "programme/line_form.html",
         _base(request, title, form, line=line, heading=title, button="Set the forecast"),
+        status=concurrency.status(form),
     )
 
 
