@@ -62,3 +62,32 @@ def test_demo_users_are_refused_when_demo_accounts_are_not_allowed(world: World)
 def test_demo_users_command_refuses_a_production_installation(world: World) -> None:
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("demo_users", verbosity=0)
+
+
+@override_settings(DEBUG=True, DIVERT_ALLOW_DEMO_USERS=True)
+def test_the_demo_restricts_two_north_records_and_leaves_a_break_glass_alert(world: World) -> None:
+    """The demo social worker meets the break-glass page; the head of service has an alert to review."""
+    from divert.core.access import can, may_break_glass
+    from divert.people.models import Allocation
+    from divert.privacy.models import AccessAlert, RestrictedRecord
+    from tests.conftest import make_child
+
+    north = type(world.north).objects.create(
+        authority=world.authority, name="Children in care North", kind="cla"
+    )
+    # The demo social worker takes over the busiest worker's cases; the other worker's are restricted.
+    busiest = Professional.objects.create(name="Busiest worker", team=north)
+    other = Professional.objects.create(name="Other worker", team=north)
+    for number, worker in enumerate((busiest, busiest, busiest, other, other)):
+        child = make_child(world.authority, f"D000{number}", "Dee", f"Demo{number}", dt.date(2014, 1, 1))
+        Allocation.objects.create(child=child, worker=worker, team=north, start=dt.date(2024, 1, 1))
+    call_command("demo_users", verbosity=0)
+    restricted = [record.child for record in RestrictedRecord.objects.order_by("child_id")]
+    social_worker = User.objects.get(username="social.worker")
+    assert len(restricted) == 2
+    assert not can(social_worker, "view", restricted[0]) and may_break_glass(social_worker, restricted[0])
+    assert can(User.objects.get(username="team.manager"), "view", restricted[1])
+    alert = AccessAlert.objects.get()
+    assert (alert.kind, alert.user.username, alert.acknowledged_at) == ("break_glass", "mash.officer", None)
+    call_command("demo_users", verbosity=0)
+    assert RestrictedRecord.objects.count() == 2  # run again: nothing more restricted

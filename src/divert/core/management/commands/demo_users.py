@@ -51,7 +51,10 @@ class Command(BaseCommand):
             users = [self._user(authority, *spec) for spec in DEMO_USERS]
             mash = next(u for u in users if u.role == Role.MASH_OFFICER)
             shared = self._share_with_police(authority, sharer=mash)
+            restricted = self._restrict_some(authority, {u.username: u for u in users})
         self.stdout.write(f"{len(users)} demo users on {authority.name}; password {DEMO_PASSWORD!r}.")
+        if restricted:
+            self.stdout.write(f"Restricted {restricted} records in the North team for the need-to-know demo.")
         if shared:
             self.stdout.write(f"Shared {shared} children with the police for the partner demo.")
 
@@ -71,6 +74,8 @@ class Command(BaseCommand):
                 "is_superuser": role == Role.ADMIN,
                 "first_name": username.split(".")[0].capitalize(),
                 "last_name": "(demo)",
+                # Access alerts are mailed to managers; with DEBUG the mail is printed, not sent.
+                "email": f"{username}@demo.invalid",
             },
         )
         user.set_password(DEMO_PASSWORD)
@@ -131,3 +136,47 @@ class Command(BaseCommand):
             )
             audited_create(sharer, share, note="demo data")
         return len(children)
+
+    def _restrict_some(self, authority: Authority, users: dict[str, User]) -> int:
+        """Restrict two of the North team's records, so the demo shows restricted records and break glass.
+
+        Neither is the demo social worker's own case, so signing in as ``social.worker`` and
+        opening one shows the break-glass page; the MASH officer has already broken glass on the
+        first, which leaves an open alert for the head of service. Skipped once any record of the
+        authority is restricted.
+        """
+        from divert.privacy.actions import break_glass, name_person, restrict_record
+        from divert.privacy.models import RestrictedRecord
+
+        if RestrictedRecord.objects.filter(child__authority=authority).exists():
+            return 0
+        today = timezone.localdate()
+        team = users["social.worker"].team
+        own = Professional.objects.filter(user=users["social.worker"]).values("pk")
+        children = list(
+            Child.objects.filter(
+                authority=authority,
+                allocations__team=team,
+                allocations__end__isnull=True,
+                date_of_death__isnull=True,
+            )
+            .exclude(allocations__worker__in=own)
+            .exclude(shares__isnull=False)
+            .order_by("pk")
+            .distinct()[:2]
+        )
+        if len(children) < 2:
+            return 0
+        hos = users["head.of.service"]
+        category = RestrictedRecord.Category
+        restrict_record(hos, children[0], category.STAFF_FAMILY, "A member of staff's grandchild (demo)")
+        restrict_record(
+            hos, children[1], category.ADOPTED, "Placed for adoption: the family's details are sealed (demo)"
+        )
+        name_person(hos, children[1], users["team.manager"])
+        break_glass(
+            users["mash.officer"],
+            children[0],
+            f"New police contact on {today:%d/%m/%Y} about this child (demo)",
+        )
+        return 2
