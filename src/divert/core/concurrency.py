@@ -12,6 +12,13 @@ and a fresh stamp, so they can save again knowing what they overwrite.
 Only the fields the form edits count: a change to another part of the record is not a conflict.
 The stamp is signed (``django.core.signing``) so that a changed or foreign stamp is refused as a
 form error rather than trusted; it is not secret (the person could see every value anyway).
+
+Forms that only add a record need no stamp. Neither do one-way steps whose action already
+refuses a second go with its own message, so the second person is told anyway: deciding a
+proposal or resource request ("already decided"), linking a placement, agreeing a fee or
+withdrawing a step-down plan, closing a placement review meeting, authorising an assessment,
+ending a CIN or CP plan, the MASH's decision, match and a partner's answer, marking an action
+done, closing early help, and ending a share.
 """
 
 from __future__ import annotations
