@@ -90,7 +90,7 @@ def provider(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeProvider]:
         DIVERT_OIDC_ENABLED=True,
         DIVERT_OIDC_ISSUER=ISSUER,
         OIDC_RP_CLIENT_ID=CLIENT_ID,
-        OIDC_RP_CLIENT_SECRET="test-secret",
+        OIDC_RP_CLIENT_SECRET="test-secret",  # pragma: allowlist secret (the fake provider's)
         OIDC_OP_AUTHORIZATION_ENDPOINT="https://idp.example/authorize",
         OIDC_OP_TOKEN_ENDPOINT="https://idp.example/token",
         OIDC_OP_JWKS_ENDPOINT="https://idp.example/keys",

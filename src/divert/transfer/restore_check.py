@@ -80,7 +80,7 @@ def _run(command: list[str], params: dict[str, Any]) -> None:
         "host": "PGHOST",
         "port": "PGPORT",
         "user": "PGUSER",
-        "password": "PGPASSWORD",
+        "password": "PGPASSWORD",  # pragma: allowlist secret (the name of the variable)
         "dbname": "PGDATABASE",
     }
     env = {**os.environ, **{var: str(params[key]) for key, var in names.items() if params.get(key)}}
