@@ -58,6 +58,8 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from serving import collect_static, run_divert
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/divert_load"
 HOST = "127.0.0.1"
 TARGET_P95 = 1.0
@@ -93,14 +95,6 @@ def _environment(database_url: str, work: Path) -> dict[str, str]:
     )
 
 
-def _divert(env: dict[str, str], *args: str, debug: bool = True) -> str:
-    command = [sys.executable, "-m", "divert", *args]
-    done = subprocess.run(  # noqa: S603 - our own command
-        command, env=dict(env, DEBUG="1" if debug else "0"), check=True, stdout=subprocess.PIPE, text=True
-    )
-    return done.stdout
-
-
 def _in_django(env: dict[str, str], *args: str) -> Any:
     """Run ``load_django.py`` with the server's settings (DEBUG off, its SECRET_KEY); its JSON answer."""
     command = [sys.executable, str(HERE / "load_django.py"), *args]
@@ -131,33 +125,12 @@ def _analyze(url: str) -> None:
 def prepare(url: str, env: dict[str, str], users: int, seed: int, fresh: bool) -> dict[str, Any]:
     """The database, the demo authority, the load users and their sessions, the static files."""
     _ensure_database(url, fresh)
-    _divert(env, "migrate", "-v0")
-    print(_divert(env, "synth", "--if-empty").strip(), flush=True)
+    run_divert(env, "migrate", "-v0")
+    print(run_divert(env, "synth", "--if-empty").strip(), flush=True)
     _analyze(url)
     plan: dict[str, Any] = _in_django(env, "setup", str(users), str(seed))
-    _static(env)
+    collect_static(env)
     return plan
-
-
-OVERLAY = """from divert.settings import *  # noqa: F403
-
-STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"}}
-"""
-
-
-def _static(env: dict[str, str]) -> None:
-    """``collectstatic`` as production runs it; if the hashed manifest cannot be built, without it
-    (as ``bench/scorecard_http.py`` does: latency does not depend on static file names)."""
-    try:
-        _divert(env, "collectstatic", "--noinput", "-v0", debug=False)
-        return
-    except subprocess.CalledProcessError:
-        print("collectstatic with the hashed manifest failed (see above): serving unhashed static files")
-    folder = Path(env["DIVERT_VAR_DIR"])
-    (folder / "load_settings.py").write_text(OVERLAY)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(folder), env.get("PYTHONPATH", "")]))
-    env["DJANGO_SETTINGS_MODULE"] = "load_settings"
-    _divert(env, "collectstatic", "--noinput", "-v0", debug=False)
 
 
 # -- the server ----------------------------------------------------------------------------------------

@@ -35,6 +35,8 @@ import time
 import urllib.parse
 from pathlib import Path
 
+from serving import collect_static, run_divert
+
 TARGET_P95 = 0.3
 TODAY = "2026-11-24"
 USERNAME = "head.of.service"
@@ -54,14 +56,6 @@ def _environment(database_url: str, work: Path) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="divert.settings",
     )
     return env
-
-
-def _divert(env: dict[str, str], *args: str, debug: bool = True) -> str:
-    command = [sys.executable, "-m", "divert", *args]
-    done = subprocess.run(  # noqa: S603 - our own command
-        command, env=dict(env, DEBUG="1" if debug else "0"), check=True, stdout=subprocess.PIPE, text=True
-    )
-    return done.stdout
 
 
 def _recreate(url: str) -> None:
@@ -87,43 +81,18 @@ def _has_register(url: str) -> bool:
 def prepare(url: str, env: dict[str, str], reuse: bool) -> None:
     if not (reuse and _has_register(url)):
         _recreate(url)
-        _divert(env, "migrate", "-v0")
+        run_divert(env, "migrate", "-v0")
         print("building the demo authority with divert synth (about a minute) ...", flush=True)
-        _divert(env, "synth", "--today", TODAY)
+        run_divert(env, "synth", "--today", TODAY)
     else:
-        _divert(env, "migrate", "-v0")
-    _divert(env, "demo-users")
+        run_divert(env, "migrate", "-v0")
+    run_divert(env, "demo-users")
     script = (
         "import django; django.setup(); from divert.core.models import User; "
         f"User.objects.filter(username={USERNAME!r}).update(is_demo=False)"
     )
     subprocess.run([sys.executable, "-c", script], env=dict(env, DEBUG="1"), check=True)  # noqa: S603
-    _static(env)
-
-
-OVERLAY = """from divert.settings import *  # noqa: F403
-
-STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"}}
-"""
-
-
-def _static(env: dict[str, str]) -> None:
-    """``collectstatic`` as production runs it; if the hashed manifest cannot be built, without it.
-
-    The manifest fails when a stylesheet names a file that is not there. The page's own speed does
-    not depend on static file names, so the run goes on with plain (unhashed) compressed files and
-    says so.
-    """
-    try:
-        _divert(env, "collectstatic", "--noinput", "-v0", debug=False)
-        return
-    except subprocess.CalledProcessError:
-        print("collectstatic with the hashed manifest failed (see above): serving unhashed static files")
-    folder = Path(env["DIVERT_VAR_DIR"])
-    (folder / "bench_settings.py").write_text(OVERLAY)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(folder), env.get("PYTHONPATH", "")]))
-    env["DJANGO_SETTINGS_MODULE"] = "bench_settings"
-    _divert(env, "collectstatic", "--noinput", "-v0", debug=False)
+    collect_static(env)
 
 
 def start(env: dict[str, str], workers: int, port: int) -> subprocess.Popen[bytes]:
