@@ -111,21 +111,21 @@ def planned_end(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "GET":
         audit.record_view(request.user, episode, note="Planned end date")
-    if request.method == "POST" and form.is_valid():
-        try:
-            with concurrency.unchanged(episode, form):
-                actions.set_planned_end(
-                    signed_in_user(request), episode=episode, planned_end=form.cleaned_data["planned_end"]
-                )
-        except concurrency.EditConflict as conflict:
-            form.show_conflict(conflict)
-        except ValidationError as error:
-            form.apply_errors(error)
-        else:
-            message = f"{child.full_name}'s planned end date has been saved"
-            if back == "end_dates":
-                return _saved(request, message, "care:end_dates")
-            return _saved(request, message, "people:child", child.pk)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and concurrency.saved(
+            form,
+            episode,
+            lambda: actions.set_planned_end(
+                signed_in_user(request), episode=episode, planned_end=form.cleaned_data["planned_end"]
+            ),
+        )
+    ):
+        message = f"{child.full_name}'s planned end date has been saved"
+        if back == "end_dates":
+            return _saved(request, message, "care:end_dates")
+        return _saved(request, message, "people:child", child.pk)
     context = {
         "form": form,
         "episode": episode,

@@ -119,24 +119,21 @@ def household(request: HttpRequest, pk: int) -> HttpResponse:
     form = StageForm(request.POST, choices=stage_choices(found))
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            with concurrency.unchanged(found, form):
-                actions.move_to_stage(
-                    signed_in_user(request),
-                    household=found,
-                    stage=data["stage"],
-                    day=data["day"],
-                    note=data["note"],
-                    approved_places=data["approved_places"],
-                    age_from=data["age_from"],
-                    age_to=data["age_to"],
-                    skills={k: data[k] for k in ("parent_and_child", "complex_needs", "sibling_groups")},
-                )
-        except concurrency.EditConflict as conflict:
-            form.show_conflict(conflict)
-        except ValidationError as error:
-            form.apply_errors(error)
-        else:
+        if concurrency.saved(
+            form,
+            found,
+            lambda: actions.move_to_stage(
+                signed_in_user(request),
+                household=found,
+                stage=data["stage"],
+                day=data["day"],
+                note=data["note"],
+                approved_places=data["approved_places"],
+                age_from=data["age_from"],
+                age_to=data["age_to"],
+                skills={k: data[k] for k in ("parent_and_child", "complex_needs", "sibling_groups")},
+            ),
+        ):
             messages.success(request, f"{found.name} moved to {found.get_stage_display().lower()}")
             return redirect("carers:household", found.pk)
     return _household_page(request, found, form, None)

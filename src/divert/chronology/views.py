@@ -129,17 +129,19 @@ def correct_event(request: HttpRequest, pk: int) -> HttpResponse:
     form = CorrectEventForm(
         request.POST or None, initial=CorrectEventForm.initial_for(found) | concurrency.versioned(found)
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            with concurrency.unchanged(found, form):
-                actions.correct_significant_event(signed_in_user(request), event=found, **form.cleaned_data)
-        except concurrency.EditConflict as conflict:
-            form.show_conflict(conflict)
-        except ValidationError as error:
-            form.apply_errors(error)
-        else:
-            messages.success(request, "Significant event corrected")
-            return redirect("chronology:event", pk=found.pk)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and concurrency.saved(
+            form,
+            found,
+            lambda: actions.correct_significant_event(
+                signed_in_user(request), event=found, **form.cleaned_data
+            ),
+        )
+    ):
+        messages.success(request, "Significant event corrected")
+        return redirect("chronology:event", pk=found.pk)
     heading = f"Correct a significant event in {found.child.full_name}'s chronology"
     return _form_page(request, form, found.child, heading, button="Save correction", event=found)
 

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from contextlib import nullcontext
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -104,14 +103,7 @@ def _save(
     """
     if request.method != "POST" or not form.is_valid():
         return None
-    try:
-        with concurrency.unchanged(record, form) if record is not None else nullcontext():
-            write()
-    except concurrency.EditConflict as conflict:
-        form.show_conflict(conflict)
-    except ValidationError as error:
-        form.apply_errors(error)
-    else:
+    if concurrency.saved(form, record, write):
         messages.success(request, message)
         return redirect(to, *args)
     return None

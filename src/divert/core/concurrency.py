@@ -24,8 +24,8 @@ done, closing early help, and ending a share.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -245,3 +245,23 @@ def versioned(obj: models.Model) -> dict[str, str]:
 def status(form: Any) -> int:
     """409 Conflict when a save was refused because someone else changed the record, else 200."""
     return 409 if getattr(form, "conflict", None) is not None else 200
+
+
+def saved(form: Any, record: models.Model | None, write: Callable[[], object]) -> bool:
+    """Run an edit form's ``write``; whether it was saved, else why not is shown on the form.
+
+    With ``record`` the write runs only if the fields the form edits are still as its user saw
+    them (:func:`unchanged`); a conflict, or the action's own refusal (a ``ValidationError``),
+    is put on the form for the view to show again. Every edit view goes through here, so each
+    shows a conflict the same way.
+    """
+    try:
+        with unchanged(record, form) if record is not None else nullcontext():
+            write()
+    except EditConflict as conflict:
+        form.show_conflict(conflict)
+    except ValidationError as error:
+        form.apply_errors(error)
+    else:
+        return True
+    return False

@@ -269,22 +269,22 @@ def scenario_edit(request: HttpRequest, pk: int) -> HttpResponse:
     queries.require_writer(request.user)
     saved = queries.get_scenario(request.user, pk)
     form = _scenario_form(request, saved, ScenarioEditForm)
-    if request.method == "POST" and form.is_valid():
-        try:
-            with concurrency.unchanged(saved, form):
-                actions.update_scenario(
-                    signed_in_user(request),
-                    saved,
-                    name=form.cleaned_data["name"],
-                    description=form.cleaned_data["description"],
-                    scenario=form.scenario(),
-                )
-        except concurrency.EditConflict as conflict:
-            form.show_conflict(conflict)
-        except ValidationError as error:
-            form.apply_errors(error)
-        else:
-            return _saved_message(request, f"The scenario {saved.name} has been changed", saved)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and concurrency.saved(
+            form,
+            saved,
+            lambda: actions.update_scenario(
+                signed_in_user(request),
+                saved,
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+                scenario=form.scenario(),
+            ),
+        )
+    ):
+        return _saved_message(request, f"The scenario {saved.name} has been changed", saved)
     return _render_form(request, form, saved)
 
 

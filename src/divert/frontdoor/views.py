@@ -159,17 +159,17 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     found = _open_enquiry(request, pk)
     initial = EnquiryForm.initial_for(found) | concurrency.versioned(found)
     form = EnquiryEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            with concurrency.unchanged(found, form):
-                actions.update_enquiry(signed_in_user(request), enquiry=found, **form.changes())
-        except concurrency.EditConflict as conflict:
-            form.show_conflict(conflict)
-        except ValidationError as error:
-            form.apply_errors(error)
-        else:
-            messages.success(request, f"Enquiry {found.reference} has been updated")
-            return redirect("frontdoor:enquiry", pk=found.pk)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and concurrency.saved(
+            form,
+            found,
+            lambda: actions.update_enquiry(signed_in_user(request), enquiry=found, **form.changes()),
+        )
+    ):
+        messages.success(request, f"Enquiry {found.reference} has been updated")
+        return redirect("frontdoor:enquiry", pk=found.pk)
     context = {
         "form": form,
         "enquiry": found,

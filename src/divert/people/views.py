@@ -158,16 +158,14 @@ def edit_child(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "GET":
         audit.record_view(request.user, child, note="Edit details")
-    if request.method == "POST" and form.is_valid():
-        try:
-            with concurrency.unchanged(child, form):
-                actions.update_child(request.user, child, **form.changes())
-        except concurrency.EditConflict as conflict:
-            form.show_conflict(conflict)
-        except ValidationError as error:
-            form.apply_errors(error)
-        else:
-            return _after_saving(request, child, f"{child.full_name}'s details have been saved")
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and concurrency.saved(
+            form, child, lambda: actions.update_child(request.user, child, **form.changes())
+        )
+    ):
+        return _after_saving(request, child, f"{child.full_name}'s details have been saved")
     context = {
         "form": form,
         "child": child,

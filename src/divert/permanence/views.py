@@ -211,16 +211,18 @@ def application_update(request: HttpRequest, pk: int) -> HttpResponse:
     form = UpdateApplicationForm(request.POST or None, initial=initial)
     if request.method == "GET":
         audit.record_view(request.user, found, note="Court application")
-    if request.method == "POST" and form.is_valid():
-        try:
-            with concurrency.unchanged(found, form):
-                actions.update_application(signed_in_user(request), application=found, **form.cleaned_data)
-        except concurrency.EditConflict as conflict:
-            form.show_conflict(conflict)
-        except ValidationError as error:
-            form.apply_errors(error)
-        else:
-            messages.success(request, "The application is updated")
-            return redirect(_back_to(request, found.child))
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and concurrency.saved(
+            form,
+            found,
+            lambda: actions.update_application(
+                signed_in_user(request), application=found, **form.cleaned_data
+            ),
+        )
+    ):
+        messages.success(request, "The application is updated")
+        return redirect(_back_to(request, found.child))
     context = {"form": form, "child": found.child, "application": found, "can_change": may_change}
     return _form_page(request, "permanence/application.html", context, found.get_kind_display())

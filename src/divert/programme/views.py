@@ -130,16 +130,10 @@ def workstream_edit(request: HttpRequest, pk: int) -> HttpResponse:
     stream: WorkStream = _found(queries.get_stream, authority_id, pk)
     initial = {"name": stream.name, "lead": stream.lead, "order": stream.order}
     form = WorkStreamForm(request.POST or None, initial=initial | concurrency.versioned(stream))
-    if form.is_valid():
-        try:
-            with concurrency.unchanged(stream, form):
-                actions.update_stream(signed_in_user(request), stream, **form.cleaned_data)
-        except concurrency.EditConflict as conflict:
-            form.show_conflict(conflict)
-        except ValidationError as error:
-            form.apply_errors(error)
-        else:
-            return _saved(request, "The work stream has been updated", "programme:workstream", stream.pk)
+    if form.is_valid() and concurrency.saved(
+        form, stream, lambda: actions.update_stream(signed_in_user(request), stream, **form.cleaned_data)
+    ):
+        return _saved(request, "The work stream has been updated", "programme:workstream", stream.pk)
     return render(
         request,
         "programme/workstream_form.html",
@@ -203,16 +197,10 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ActionForm(
         request.POST or None, authority_id=authority_id, initial=initial | concurrency.versioned(action)
     )
-    if form.is_valid():
-        try:
-            with concurrency.unchanged(action, form):
-                actions.update_action(signed_in_user(request), action, **form.cleaned_data)
-        except concurrency.EditConflict as conflict:
-            form.show_conflict(conflict)
-        except ValidationError as error:
-            form.apply_errors(error)
-        else:
-            return _saved(request, "The action has been updated", "programme:workstream", action.stream_id)
+    if form.is_valid() and concurrency.saved(
+        form, action, lambda: actions.update_action(signed_in_user(request), action, **form.cleaned_data)
+    ):
+        return _saved(request, "The action has been updated", "programme:workstream", action.stream_id)
     return render(
         request,
         "programme/action_form.html",
@@ -277,16 +265,10 @@ def risk(request: HttpRequest, pk: int) -> HttpResponse:
             "status": found.status,
         }
         form = RescoreForm(request.POST or None, initial=initial | concurrency.versioned(found))
-        if form.is_valid():
-            try:
-                with concurrency.unchanged(found, form):
-                    actions.rescore_risk(signed_in_user(request), found, **form.cleaned_data)
-            except concurrency.EditConflict as conflict:
-                form.show_conflict(conflict)
-            except ValidationError as error:
-                form.apply_errors(error)
-            else:
-                return _saved(request, "The risk has been re-scored", "programme:risk", pk)
+        if form.is_valid() and concurrency.saved(
+            form, found, lambda: actions.rescore_risk(signed_in_user(request), found, **form.cleaned_data)
+        ):
+            return _saved(request, "The risk has been re-scored", "programme:risk", pk)
     elif request.method == "POST":
         raise PermissionDenied("Only the head of service, analysts and finance re-score risks.")
     context = _base(request, found.title, form, risk=found)
@@ -317,16 +299,12 @@ def risk_edit(request: HttpRequest, pk: int) -> HttpResponse:
     found: Risk = _found(queries.get_risk, authority_id, pk)
     initial = {f: getattr(found, f) for f in ("title", "description", "owner", "mitigation", "status")}
     form = RiskForm(request.POST or None, initial=initial | concurrency.versioned(found))
-    if form.is_valid():
-        try:
-            with concurrency.unchanged(found, form):
-                actions.update_risk(signed_in_user(request), found, on=queries.today(), **form.cleaned_data)
-        except concurrency.EditConflict as conflict:
-            form.show_conflict(conflict)
-        except ValidationError as error:
-            form.apply_errors(error)
-        else:
-            return _saved(request, "The risk has been updated", "programme:risk", pk)
+    if form.is_valid() and concurrency.saved(
+        form,
+        found,
+        lambda: actions.update_risk(signed_in_user(request), found, on=queries.today(), **form.cleaned_data),
+    ):
+        return _saved(request, "The risk has been updated", "programme:risk", pk)
     context = _base(request, "Change a risk", form, risk=found)
     return render(request, "programme/risk_form.html", context, status=concurrency.status(form))
 
@@ -364,16 +342,10 @@ def saving_edit(request: HttpRequest, pk: int) -> HttpResponse:
     line: SavingsLine = _found(queries.get_line, authority_id, pk)
     initial = {f: getattr(line, f) for f in ("area", "year", "target_k", "fte", "comment")}
     form = SavingsLineForm(request.POST or None, initial=initial | concurrency.versioned(line))
-    if form.is_valid():
-        try:
-            with concurrency.unchanged(line, form):
-                actions.update_line(signed_in_user(request), line, **form.cleaned_data)
-        except concurrency.EditConflict as conflict:
-            form.show_conflict(conflict)
-        except ValidationError as error:
-            form.apply_errors(error)
-        else:
-            return _saved(request, f"The savings line for {line} has been updated", "programme:savings")
+    if form.is_valid() and concurrency.saved(
+        form, line, lambda: actions.update_line(signed_in_user(request), line, **form.cleaned_data)
+    ):
+        return _saved(request, f"The savings line for {line} has been updated", "programme:savings")
     context = _base(request, "Change a savings line", form, line=line)
     return render(request, "programme/saving_form.html", context, status=concurrency.status(form))
 
@@ -386,16 +358,10 @@ def saving_achieved(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("The placements line's achieved saving comes from the placement review")
     initial = {"achieved_k": line.achieved_k, "achieved_on": queries.today()}
     form = AchievedForm(request.POST or None, initial=initial | concurrency.versioned(line))
-    if form.is_valid():
-        try:
-            with concurrency.unchanged(line, form):
-                actions.record_saving(signed_in_user(request), line, **form.cleaned_data)
-        except concurrency.EditConflict as conflict:
-            form.show_conflict(conflict)
-        except ValidationError as error:
-            form.apply_errors(error)
-        else:
-            return _saved(request, f"The saving achieved for {line} has been recorded", "programme:savings")
+    if form.is_valid() and concurrency.saved(
+        form, line, lambda: actions.record_saving(signed_in_user(request), line, **form.cleaned_data)
+    ):
+        return _saved(request, f"The saving achieved for {line} has been recorded", "programme:savings")
     title = "Record the saving achieved"
     return render(
         request,
@@ -411,16 +377,10 @@ def saving_on_track(request: HttpRequest, pk: int) -> HttpResponse:
     line: SavingsLine = _found(queries.get_line, authority_id, pk)
     initial = {"on_track": line.on_track, "note": line.on_track_note}
     form = OnTrackForm(request.POST or None, initial=initial | concurrency.versioned(line))
-    if form.is_valid():
-        try:
-            with concurrency.unchanged(line, form):
-                actions.set_on_track(signed_in_user(request), line, **form.cleaned_data)
-        except concurrency.EditConflict as conflict:
-            form.show_conflict(conflict)
-        except ValidationError as error:
-            form.apply_errors(error)
-        else:
-            return _saved(request, f"The forecast for {line} has been set", "programme:savings")
+    if form.is_valid() and concurrency.saved(
+        form, line, lambda: actions.set_on_track(signed_in_user(request), line, **form.cleaned_data)
+    ):
+        return _saved(request, f"The forecast for {line} has been set", "programme:savings")
     title = "Set the forecast"
     return render(
         request,
